@@ -1,0 +1,137 @@
+# tunnelctl: a control plane for Linux flow-based IP tunnels.
+#
+#   make            build tunnelctl (and libtunnelctl.a)
+#   make check      install what the tests need, run every test (host and VM tier)
+#   make demo       install what it needs, show three hosts talking over gre
+#   make install    PREFIX, DESTDIR, SBINDIR, MANDIR, BASHCOMPDIR, SYSCONFDIR
+#   make bench      benchmarks (ratios against ip -batch)
+
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+SYSCONFDIR ?= /etc
+RTPROTOSDIR ?= $(SYSCONFDIR)/iproute2/rt_protos.d
+
+VERSION := 0.1.0
+RTPROT := 157
+
+CC ?= gcc
+PKGS := libnl-3.0 libnl-route-3.0 json-c readline
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS = $(shell pkg-config --libs $(PKGS))
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral \
+	-Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers
+HARDEN := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE -fstack-clash-protection
+CFLAGS ?= -O2 -g
+ALL_CFLAGS = -std=gnu11 $(WARN) $(HARDEN) $(CFLAGS) $(PKG_CFLAGS) \
+	-DTUNNELCTL_VERSION='"$(VERSION)"' -MMD -MP
+LDHARDEN := -pie -Wl,-z,relro,-z,now
+SAN_CFLAGS = -std=gnu11 $(WARN) -O1 -g -fno-omit-frame-pointer \
+	-fsanitize=address,undefined -fno-sanitize-recover=all $(PKG_CFLAGS) \
+	-DTUNNELCTL_VERSION='"$(VERSION)"' -MMD -MP
+
+LIB_SRC := $(wildcard lib/*.c)
+CLI_SRC := $(wildcard cli/*.c)
+PROBE_SRC := tests/tools/libprobe.c
+
+B := build
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o)
+SAN_LIB_OBJ := $(LIB_SRC:%.c=$(B)/asan/%.o)
+SAN_CLI_OBJ := $(CLI_SRC:%.c=$(B)/asan/%.o)
+
+.PHONY: all check check-deps check-host check-host-asan check-vm check-docs \
+	demo install uninstall bench clean asan
+
+all: $(B)/tunnelctl $(B)/libprobe
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/asan/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC-SAN  $<"
+	@$(CC) $(SAN_CFLAGS) -c -o $@ $<
+
+$(B)/libtunnelctl.a: $(LIB_OBJ)
+	ar rcs $@ $^
+
+$(B)/asan/libtunnelctl.a: $(SAN_LIB_OBJ)
+	ar rcs $@ $^
+
+$(B)/tunnelctl: $(CLI_OBJ) $(B)/libtunnelctl.a
+	$(CC) $(LDHARDEN) -o $@ $(CLI_OBJ) $(B)/libtunnelctl.a $(PKG_LIBS)
+
+$(B)/libprobe: $(B)/$(PROBE_SRC:.c=.o) $(B)/libtunnelctl.a
+	$(CC) $(LDHARDEN) -o $@ $^ $(PKG_LIBS)
+
+$(B)/asan/tunnelctl: $(SAN_CLI_OBJ) $(B)/asan/libtunnelctl.a
+	$(CC) -fsanitize=address,undefined -o $@ $^ $(PKG_LIBS)
+
+$(B)/asan/libprobe: $(B)/asan/$(PROBE_SRC:.c=.o) $(B)/asan/libtunnelctl.a
+	$(CC) -fsanitize=address,undefined -o $@ $^ $(PKG_LIBS)
+
+asan: $(B)/asan/tunnelctl $(B)/asan/libprobe
+
+# ---- tests --------------------------------------------------------------
+
+check-deps:
+	@scripts/ensure-deps.sh build check vm
+
+# Host tier: unit tests of lib/ and real netlink in namespaces on this kernel.
+check-host: all
+	bats --print-output-on-failure tests/host
+
+# The same suites against the AddressSanitizer/UBSan build.
+check-host-asan: asan
+	TUNNELCTL=$(CURDIR)/$(B)/asan/tunnelctl LIBPROBE=$(CURDIR)/$(B)/asan/libprobe \
+		bats --print-output-on-failure tests/host
+
+# VM tier: gre/ipip need the Debian kernel, booted once for every suite.
+check-vm: all
+	tests/vm/vm-run.sh --timeout 1500 -- bats --print-output-on-failure tests/vm
+
+check-docs:
+	mandoc -Tlint -W warning man/*.[0-9]
+
+check: check-deps
+	$(MAKE) all asan
+	$(MAKE) check-docs
+	$(MAKE) check-host
+	$(MAKE) check-host-asan
+	$(MAKE) check-vm
+
+# ---- demo ---------------------------------------------------------------
+
+demo:
+	@scripts/ensure-deps.sh build demo
+	@$(MAKE) --no-print-directory all
+	@examples/demo.sh
+
+# ---- install ------------------------------------------------------------
+
+install: $(B)/tunnelctl
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(RTPROTOSDIR)
+	install -m 0755 $(B)/tunnelctl $(DESTDIR)$(SBINDIR)/tunnelctl
+	install -m 0644 man/tunnelctl.8 $(DESTDIR)$(MANDIR)/man8/tunnelctl.8
+	install -m 0644 completions/tunnelctl.bash $(DESTDIR)$(BASHCOMPDIR)/tunnelctl
+	printf '# tunnelctl marks the routes it owns with this protocol\n%s\ttunnelctl\n' \
+		$(RTPROT) > $(DESTDIR)$(RTPROTOSDIR)/tunnelctl.conf
+	chmod 0644 $(DESTDIR)$(RTPROTOSDIR)/tunnelctl.conf
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/tunnelctl $(DESTDIR)$(MANDIR)/man8/tunnelctl.8 \
+		$(DESTDIR)$(BASHCOMPDIR)/tunnelctl $(DESTDIR)$(RTPROTOSDIR)/tunnelctl.conf
+
+bench: all
+	bench/run.sh
+
+clean:
+	rm -rf $(B)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* What every subcommand of tunnelctl shares: options, the socket, the table. */
+#ifndef TCTL_CLI_H
+#define TCTL_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../lib/error.h"
+#include "../lib/grammar.h"
+#include "../lib/nl.h"
+
+/* Exit codes, documented in tunnelctl(8). */
+enum {
+	EXIT_OK = 0,
+	EXIT_FAIL = 1,		/* the kernel refused, or the state forbids it */
+	EXIT_USAGE = 2,		/* bad arguments */
+};
+
+struct cli {
+	bool json;
+	bool pretty;
+	const char *netns;
+	const char *prog;
+	struct tctl_nl *nl;	/* opened on first use */
+};
+
+struct cli_verb {
+	const struct tctl_syntax *syn;
+	int (*run)(struct cli *cli, const struct tctl_args *a);
+};
+
+struct cli_object {
+	const char *name;
+	const struct cli_verb *verbs;	/* terminated by { NULL } */
+	const char *default_verb;	/* "show": `tunnelctl route` lists */
+	const char *summary;
+};
+
+extern const struct cli_object cli_object_dev;
+extern const struct cli_object cli_object_route;
+
+/* Every object, for dispatch, help and completion. */
+extern const struct cli_object *const cli_objects[];
+
+const struct cli_object *cli_find_object(const char *name);
+const struct cli_verb *cli_find_verb(const struct cli_object *o, const char *name);
+
+/* The socket for the selected namespace; reports and returns NULL on failure. */
+struct tctl_nl *cli_nl(struct cli *cli, struct tctl_err *err);
+
+/* Print err as "tunnelctl: msg" and return the exit code its kind means. */
+int cli_fail(const struct cli *cli, const struct tctl_err *err);
+/* Print a usage error with the command's usage line; returns EXIT_USAGE. */
+int cli_usage_error(const struct cli *cli, const struct tctl_syntax *syn,
+		    const struct tctl_err *err);
+
+int cli_help(const char *prog, int argc, char **argv);
+int cli_complete(struct cli *cli, int argc, char **argv);
+
+#endif

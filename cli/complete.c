@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * tunnelctl __complete WORD... : the words that may come next, one per line.
+ * The last WORD is the one being completed (empty for a new word).  The bash
+ * completion calls this, so completion follows the grammar tables and
+ * reads device names and prefixes from the kernel.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "../lib/dev_ops.h"
+#include "../lib/model.h"
+#include "../lib/nl_link.h"
+#include "../lib/route_ops.h"
+#include "cli.h"
+
+static void offer(const char *word, const char *partial)
+{
+	if (!strncmp(word, partial, strlen(partial)))
+		printf("%s\n", word);
+}
+
+static void offer_devices(struct cli *cli, bool tunnels_only, const char *partial)
+{
+	struct tctl_dev_list l = { 0 };
+	struct tctl_err err;
+	struct tctl_nl *nl = cli_nl(cli, &err);
+
+	if (nl && !tctl_link_dump(nl, &l, &err))
+		for (size_t i = 0; i < l.n; i++)
+			if (!tunnels_only || l.v[i].kind != TCTL_KIND_OTHER)
+				offer(l.v[i].name, partial);
+	tctl_dev_list_free(&l);
+}
+
+static void offer_routes(struct cli *cli, const char *partial)
+{
+	struct tctl_route_filter f = { .table = TCTL_TABLE_MAIN };
+	struct tctl_route_list l = { 0 };
+	struct tctl_err err;
+	struct tctl_nl *nl = cli_nl(cli, &err);
+	char buf[TCTL_ADDRSTRLEN];
+
+	if (nl && !tctl_route_show(nl, &f, &l, &err))
+		for (size_t i = 0; i < l.n; i++)
+			offer(tctl_prefix_str(&l.v[i].dst, buf, sizeof(buf)), partial);
+	tctl_route_list_free(&l);
+}
+
+static void offer_value(struct cli *cli, const struct tctl_next *next, const char *partial)
+{
+	static const char *const tables[] = { "main", "local", "default", NULL };
+
+	switch (next->val) {
+	case TCTL_VAL_DEVICE:
+	case TCTL_VAL_TUNDEV:
+		offer_devices(cli, next->val == TCTL_VAL_TUNDEV, partial);
+		break;
+	case TCTL_VAL_ROUTE:
+		offer_routes(cli, partial);
+		break;
+	case TCTL_VAL_CHOICE:
+		for (size_t i = 0; next->kw->choices[i]; i++)
+			offer(next->kw->choices[i], partial);
+		break;
+	case TCTL_VAL_TABLE:
+		for (size_t i = 0; tables[i]; i++)
+			offer(tables[i], partial);
+		break;
+	default:
+		break;		/* numbers, addresses, new names: nothing to offer */
+	}
+}
+
+static void offer_verbs(const struct cli_object *o, const char *partial)
+{
+	for (size_t i = 0; o->verbs[i].syn; i++)
+		offer(o->verbs[i].syn->verb, partial);
+}
+
+int cli_complete(struct cli *cli, int argc, char **argv)
+{
+	const char *partial = argc ? argv[argc - 1] : "";
+	const struct cli_object *o;
+	const struct cli_verb *v;
+	struct tctl_next next;
+
+	if (argc <= 1) {
+		for (size_t i = 0; cli_objects[i]; i++)
+			offer(cli_objects[i]->name, partial);
+		offer("help", partial);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[0], "help")) {
+		o = cli_find_object(argv[1]);
+		if (argc == 2)
+			for (size_t i = 0; cli_objects[i]; i++)
+				offer(cli_objects[i]->name, partial);
+		else if (argc == 3 && o)
+			offer_verbs(o, partial);
+		return EXIT_OK;
+	}
+	o = cli_find_object(argv[0]);
+	if (!o)
+		return EXIT_OK;
+	if (argc == 2) {
+		offer_verbs(o, partial);
+		return EXIT_OK;
+	}
+	v = cli_find_verb(o, argv[1]);
+	if (!v)
+		return EXIT_OK;
+	tctl_syntax_next(v->syn, argc - 3, argv + 2, &next);
+	if (next.val != TCTL_VAL_NONE)
+		offer_value(cli, &next, partial);
+	for (size_t i = 0; i < next.nwords; i++)
+		offer(next.words[i], partial);
+	return EXIT_OK;
+}

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "model.h"
+
+#include <linux/if_link.h>
+#include <linux/if_tunnel.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rtnames.h"
+
+static const struct tctl_kind_info kinds[TCTL_KIND_COUNT] = {
+	[TCTL_KIND_OTHER] = { .name = "other" },
+	[TCTL_KIND_GRE] = {
+		.name = "gre", .module = "ip_gre", .underlay = AF_INET,
+		.has_key = true, .inner_v4 = true, .inner_v6 = true,
+		.collect_md_attr = IFLA_GRE_COLLECT_METADATA,
+		.link_attr = IFLA_GRE_LINK,
+	},
+	[TCTL_KIND_IPIP] = {
+		/* ipip_tunnel_xmit() carries IPv4 (and MPLS) only. */
+		.name = "ipip", .module = "ipip", .underlay = AF_INET,
+		.has_key = false, .inner_v4 = true, .inner_v6 = false,
+		.collect_md_attr = IFLA_IPTUN_COLLECT_METADATA,
+		.link_attr = IFLA_IPTUN_LINK,
+	},
+	[TCTL_KIND_IP6GRE] = {
+		.name = "ip6gre", .module = "ip6_gre", .underlay = AF_INET6,
+		.has_key = true, .inner_v4 = true, .inner_v6 = true,
+		.collect_md_attr = IFLA_GRE_COLLECT_METADATA,
+		.link_attr = IFLA_GRE_LINK,
+	},
+	[TCTL_KIND_IP6TNL] = {
+		/* Created without IFLA_IPTUN_PROTO: mode "any", both inners. */
+		.name = "ip6tnl", .module = "ip6_tunnel", .underlay = AF_INET6,
+		.has_key = false, .inner_v4 = true, .inner_v6 = true,
+		.collect_md_attr = IFLA_IPTUN_COLLECT_METADATA,
+		.link_attr = IFLA_IPTUN_LINK,
+	},
+};
+
+const struct tctl_kind_info *tctl_kind_info(enum tctl_kind kind)
+{
+	if (kind < 0 || kind >= TCTL_KIND_COUNT)
+		kind = TCTL_KIND_OTHER;
+	return &kinds[kind];
+}
+
+enum tctl_kind tctl_kind_from_name(const char *name)
+{
+	for (int k = TCTL_KIND_OTHER + 1; k < TCTL_KIND_COUNT; k++)
+		if (!strcmp(kinds[k].name, name))
+			return k;
+	return TCTL_KIND_OTHER;
+}
+
+/* Grow a list by one zeroed element; NULL when out of memory. */
+static void *list_push(void **v, size_t *n, size_t *cap, size_t size)
+{
+	char *p;
+
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 16;
+		void *nv = realloc(*v, ncap * size);
+
+		if (!nv)
+			return NULL;
+		*v = nv;
+		*cap = ncap;
+	}
+	p = (char *)*v + (*n)++ * size;
+	memset(p, 0, size);
+	return p;
+}
+
+struct tctl_dev *tctl_dev_list_push(struct tctl_dev_list *l)
+{
+	return list_push((void **)&l->v, &l->n, &l->cap, sizeof(*l->v));
+}
+
+void tctl_dev_list_free(struct tctl_dev_list *l)
+{
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+const struct tctl_dev *tctl_dev_list_find(const struct tctl_dev_list *l,
+					  const char *name)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i].name, name))
+			return &l->v[i];
+	return NULL;
+}
+
+const struct tctl_dev *tctl_dev_list_find_index(const struct tctl_dev_list *l,
+						int ifindex)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].ifindex == ifindex)
+			return &l->v[i];
+	return NULL;
+}
+
+const char *tctl_operstate_name(uint8_t operstate)
+{
+	static const char *const names[] = {
+		[IF_OPER_UNKNOWN] = "UNKNOWN",
+		[IF_OPER_NOTPRESENT] = "NOTPRESENT",
+		[IF_OPER_DOWN] = "DOWN",
+		[IF_OPER_LOWERLAYERDOWN] = "LOWERLAYERDOWN",
+		[IF_OPER_TESTING] = "TESTING",
+		[IF_OPER_DORMANT] = "DORMANT",
+		[IF_OPER_UP] = "UP",
+	};
+
+	if (operstate < sizeof(names) / sizeof(names[0]) && names[operstate])
+		return names[operstate];
+	return "UNKNOWN";
+}
+
+struct tctl_route *tctl_route_list_push(struct tctl_route_list *l)
+{
+	return list_push((void **)&l->v, &l->n, &l->cap, sizeof(*l->v));
+}
+
+void tctl_route_list_free(struct tctl_route_list *l)
+{
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+static int route_qsort_cmp(const void *a, const void *b)
+{
+	return tctl_route_key_cmp(a, b);
+}
+
+void tctl_route_list_sort(struct tctl_route_list *l)
+{
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof(*l->v), route_qsort_cmp);
+}
+
+uint32_t tctl_route_default_metric(int family)
+{
+	/* IPv6 routes get IP6_RT_PRIO_USER when no metric is given. */
+	return family == AF_INET6 ? 1024 : 0;
+}
+
+int tctl_route_key_cmp(const struct tctl_route *a, const struct tctl_route *b)
+{
+	int c;
+
+	if (a->dst.addr.family != b->dst.addr.family)
+		return a->dst.addr.family < b->dst.addr.family ? -1 : 1;
+	if (a->table != b->table)
+		return a->table < b->table ? -1 : 1;
+	c = tctl_prefix_cmp(&a->dst, &b->dst);
+	if (c)
+		return c;
+	if (a->metric != b->metric)
+		return a->metric < b->metric ? -1 : 1;
+	return 0;
+}
+
+const char *tctl_route_describe(const struct tctl_route *r, char *buf, size_t len)
+{
+	char p[TCTL_ADDRSTRLEN], t[32];
+
+	snprintf(buf, len, "%s (table %s, metric %u)",
+		 tctl_prefix_str(&r->dst, p, sizeof(p)),
+		 tctl_table_name(r->table, t, sizeof(t)), r->metric);
+	return buf;
+}

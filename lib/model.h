@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The model: tunnel devices, encap metadata and encap routes.  One struct
+ * carries desired state (from arguments or a peer list) or a kernel dump;
+ * presence bits tell "not given" from "zero".
+ */
+#ifndef TCTL_MODEL_H
+#define TCTL_MODEL_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "error.h"
+
+/* The route protocol tunnelctl marks its routes with (rt_protos.d). */
+#define TCTL_RTPROT_DEFAULT 157
+#define TCTL_RTPROT_NAME "tunnelctl"
+
+enum tctl_kind {
+	TCTL_KIND_OTHER = 0,	/* a device tunnelctl does not manage */
+	TCTL_KIND_GRE,
+	TCTL_KIND_IPIP,
+	TCTL_KIND_IP6GRE,
+	TCTL_KIND_IP6TNL,
+	TCTL_KIND_COUNT
+};
+
+struct tctl_kind_info {
+	const char *name;	/* rtnetlink IFLA_INFO_KIND */
+	const char *module;	/* the module that provides it */
+	int underlay;		/* family of the outer header */
+	bool has_key;		/* can carry a tunnel id on the wire */
+	bool inner_v4, inner_v6;
+	int collect_md_attr;	/* IFLA_GRE_COLLECT_METADATA or IFLA_IPTUN_... */
+	int link_attr;		/* IFLA_GRE_LINK or IFLA_IPTUN_LINK */
+};
+
+const struct tctl_kind_info *tctl_kind_info(enum tctl_kind kind);
+enum tctl_kind tctl_kind_from_name(const char *name);
+
+/* Device ------------------------------------------------------------- */
+
+#define TCTL_DEV_HAS_MTU	(1u << 0)
+#define TCTL_DEV_HAS_LINK	(1u << 1)
+#define TCTL_DEV_HAS_UP		(1u << 2)
+
+struct tctl_dev {
+	uint32_t has;
+	char name[IFNAMSIZ];
+	int ifindex;
+	enum tctl_kind kind;
+	char kind_name[32];	/* as the kernel reports it: "gre", "veth" */
+	bool external;		/* collect_md */
+	bool up;		/* administratively up (IFF_UP) */
+	unsigned int flags;	/* ifi_flags from the kernel */
+	uint8_t operstate;
+	uint32_t mtu;
+	int link_ifindex;
+	char link[IFNAMSIZ];
+};
+
+struct tctl_dev_list {
+	struct tctl_dev *v;
+	size_t n, cap;
+};
+
+struct tctl_dev *tctl_dev_list_push(struct tctl_dev_list *l);
+void tctl_dev_list_free(struct tctl_dev_list *l);
+const struct tctl_dev *tctl_dev_list_find(const struct tctl_dev_list *l,
+					  const char *name);
+const struct tctl_dev *tctl_dev_list_find_index(const struct tctl_dev_list *l,
+						int ifindex);
+const char *tctl_operstate_name(uint8_t operstate);
+
+/* Encap metadata ------------------------------------------------------ */
+
+#define TCTL_ENCAP_HAS_ID	(1u << 0)
+#define TCTL_ENCAP_HAS_DST	(1u << 1)
+#define TCTL_ENCAP_HAS_SRC	(1u << 2)
+#define TCTL_ENCAP_HAS_TTL	(1u << 3)
+#define TCTL_ENCAP_HAS_TOS	(1u << 4)
+
+/* Tunnel flags in host order; the wire form is the kernel's be16 TUNNEL_*. */
+#define TCTL_TUN_CSUM	0x01
+#define TCTL_TUN_KEY	0x04
+#define TCTL_TUN_SEQ	0x08
+#define TCTL_TUN_KNOWN	(TCTL_TUN_CSUM | TCTL_TUN_KEY | TCTL_TUN_SEQ)
+
+/* "inherit" values of the metadata, as ip_md_tunnel_xmit() reads them. */
+#define TCTL_TTL_INHERIT 0
+#define TCTL_TOS_INHERIT 1
+
+struct tctl_encap {
+	uint32_t has;
+	int family;		/* AF_INET: encap ip; AF_INET6: encap ip6 */
+	uint64_t id;
+	struct tctl_addr dst, src;
+	uint8_t ttl, tos;
+	uint16_t flags;		/* TCTL_TUN_* */
+	uint16_t flags_given;	/* which flags were stated (key vs nokey) */
+	uint16_t unknown_flags;	/* kernel flags outside TCTL_TUN_KNOWN */
+};
+
+/* Route --------------------------------------------------------------- */
+
+#define TCTL_ROUTE_HAS_TABLE	(1u << 0)
+#define TCTL_ROUTE_HAS_METRIC	(1u << 1)
+#define TCTL_ROUTE_HAS_DEV	(1u << 2)
+#define TCTL_ROUTE_HAS_ENCAP	(1u << 3)
+#define TCTL_ROUTE_HAS_DST	(1u << 4)
+
+#define TCTL_TABLE_MAIN 254
+
+struct tctl_route {
+	uint32_t has;
+	struct tctl_prefix dst;	/* the overlay prefix */
+	uint32_t table;
+	uint32_t metric;
+	uint8_t protocol;
+	uint8_t scope;
+	uint8_t type;
+	int oif;
+	char dev[IFNAMSIZ];
+	struct tctl_encap encap;
+};
+
+struct tctl_route_list {
+	struct tctl_route *v;
+	size_t n, cap;
+};
+
+struct tctl_route *tctl_route_list_push(struct tctl_route_list *l);
+void tctl_route_list_free(struct tctl_route_list *l);
+void tctl_route_list_sort(struct tctl_route_list *l);
+
+/* The kernel's default metric when none is given. */
+uint32_t tctl_route_default_metric(int family);
+/* Order by family, table, prefix, metric: the kernel's identity of a route. */
+int tctl_route_key_cmp(const struct tctl_route *a, const struct tctl_route *b);
+/* "10.1.2.0/24 (table main, metric 0)" */
+const char *tctl_route_describe(const struct tctl_route *r, char *buf, size_t len);
+
+#endif

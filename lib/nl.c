@@ -1,0 +1,548 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#define _GNU_SOURCE
+#include "nl.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netlink/attr.h>
+#include <netlink/netlink.h>
+#include <netlink/socket.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Older uapi headers lack these; the values are ABI. */
+#ifndef NETLINK_EXT_ACK
+#define NETLINK_EXT_ACK 11
+#endif
+#ifndef NETLINK_GET_STRICT_CHK
+#define NETLINK_GET_STRICT_CHK 12
+#endif
+
+/*
+ * A dump message is at most 32 KiB (the kernel caps its allocation); acks
+ * are small.  64 KiB never truncates.
+ */
+#define RECV_BUF_SIZE (64 * 1024)
+/* Stay well under the default socket send buffer and UIO_MAXIOV. */
+#define CHUNK_MAX_MSGS 256
+#define CHUNK_MAX_BYTES (96 * 1024)
+/* Acks of a full chunk must fit the receive buffer (truesize ~1 KiB each). */
+#define SOCK_BUF_SIZE (4 * 1024 * 1024)
+#define MAX_DUMP_ATTEMPTS 8
+#define RECV_TIMEOUT_SEC 120
+
+struct tctl_nl {
+	struct nl_sock *sk;
+	int fd;
+	uint32_t portid;
+	uint32_t seq;
+	char netns[NAME_MAX + 1];
+	unsigned int dump_retries;
+	unsigned char *buf;
+};
+
+static int enter_netns(const char *name, int *saved, struct tctl_err *err)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (!name[0] || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
+		return tctl_err_usage(err, "\"%s\" is not a valid network namespace name", name);
+	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return tctl_err_set(err, TCTL_ERR_USAGE, errno,
+				    "network namespace \"%s\" not found (%s: %s)", name, path,
+				    strerror(errno));
+	*saved = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (*saved < 0) {
+		close(fd);
+		return tctl_err_set(err, TCTL_ERR_SYSTEM, errno,
+				    "cannot open /proc/self/ns/net: %s", strerror(errno));
+	}
+	if (setns(fd, CLONE_NEWNET) < 0) {
+		int e = errno;
+
+		close(fd);
+		close(*saved);
+		*saved = -1;
+		return tctl_err_set(err, TCTL_ERR_SYSTEM, e,
+				    "cannot enter network namespace \"%s\": %s%s", name,
+				    strerror(e), e == EPERM ? " (CAP_SYS_ADMIN is needed)" : "");
+	}
+	close(fd);
+	return 0;
+}
+
+static void leave_netns(int saved)
+{
+	if (saved < 0)
+		return;
+	/* Returning to our own namespace cannot fail once we left it. */
+	if (setns(saved, CLONE_NEWNET) < 0)
+		perror("tunnelctl: setns back");
+	close(saved);
+}
+
+static void set_opt(int fd, int level, int opt, int val)
+{
+	/* Options missing on an old kernel only lose detail, not correctness. */
+	(void)setsockopt(fd, level, opt, &val, sizeof(val));
+}
+
+static int socket_setup(struct tctl_nl *nl, struct tctl_err *err)
+{
+	int ret;
+
+	nl->sk = nl_socket_alloc();
+	if (!nl->sk)
+		return tctl_err_nomem(err);
+	nl_socket_disable_seq_check(nl->sk);
+	ret = nl_connect(nl->sk, NETLINK_ROUTE);
+	if (ret < 0)
+		return tctl_err_set(err, TCTL_ERR_SYSTEM, EIO,
+				    "cannot open a netlink socket: %s", nl_geterror(ret));
+	nl->fd = nl_socket_get_fd(nl->sk);
+	nl->portid = nl_socket_get_local_port(nl->sk);
+	set_opt(nl->fd, SOL_NETLINK, NETLINK_EXT_ACK, 1);
+	set_opt(nl->fd, SOL_NETLINK, NETLINK_CAP_ACK, 1);
+	set_opt(nl->fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, 1);
+	/* FORCE works with CAP_NET_ADMIN beyond rmem_max; else take the cap. */
+	if (setsockopt(nl->fd, SOL_SOCKET, SO_RCVBUFFORCE, &(int){ SOCK_BUF_SIZE },
+		       sizeof(int)) < 0)
+		set_opt(nl->fd, SOL_SOCKET, SO_RCVBUF, SOCK_BUF_SIZE);
+	struct timeval tv = { .tv_sec = RECV_TIMEOUT_SEC };
+	(void)setsockopt(nl->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	return 0;
+}
+
+int tctl_nl_open(struct tctl_nl **out, const char *netns, struct tctl_err *err)
+{
+	struct tctl_nl *nl = calloc(1, sizeof(*nl));
+	int saved = -1, ret;
+
+	*out = NULL;
+	if (!nl)
+		return tctl_err_nomem(err);
+	nl->buf = malloc(RECV_BUF_SIZE);
+	if (!nl->buf) {
+		free(nl);
+		return tctl_err_nomem(err);
+	}
+	nl->seq = (uint32_t)time(NULL);
+	if (netns) {
+		snprintf(nl->netns, sizeof(nl->netns), "%s", netns);
+		ret = enter_netns(netns, &saved, err);
+		if (ret)
+			goto fail;
+	}
+	ret = socket_setup(nl, err);
+	leave_netns(saved);
+	if (ret)
+		goto fail;
+	*out = nl;
+	return 0;
+fail:
+	tctl_nl_close(nl);
+	return ret;
+}
+
+void tctl_nl_close(struct tctl_nl *nl)
+{
+	if (!nl)
+		return;
+	if (nl->sk)
+		nl_socket_free(nl->sk);
+	free(nl->buf);
+	free(nl);
+}
+
+const char *tctl_nl_netns(const struct tctl_nl *nl)
+{
+	return nl->netns[0] ? nl->netns : NULL;
+}
+
+unsigned int tctl_nl_dump_retries(const struct tctl_nl *nl)
+{
+	return nl->dump_retries;
+}
+
+struct nl_msg *tctl_nl_msg(int type, int flags)
+{
+	return nlmsg_alloc_simple(type, flags | NLM_F_REQUEST);
+}
+
+/* Receive one datagram from the kernel; returns its length. */
+static ssize_t sock_recv(struct tctl_nl *nl, struct tctl_err *err)
+{
+	struct sockaddr_nl sa;
+	struct iovec iov = { nl->buf, RECV_BUF_SIZE };
+	struct msghdr m = {
+		.msg_name = &sa, .msg_namelen = sizeof(sa),
+		.msg_iov = &iov, .msg_iovlen = 1,
+	};
+	ssize_t n;
+
+	for (;;) {
+		n = recvmsg(nl->fd, &m, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n >= 0 && sa.nl_pid != 0)
+			continue;	/* not from the kernel */
+		break;
+	}
+	if (n < 0) {
+		int e = errno;
+
+		if (e == EAGAIN || e == EWOULDBLOCK)
+			return tctl_err_set(err, TCTL_ERR_SYSTEM, ETIMEDOUT,
+					    "no reply from the kernel within %d s",
+					    RECV_TIMEOUT_SEC);
+		if (e == ENOBUFS)
+			return tctl_err_set(err, TCTL_ERR_SYSTEM, e,
+					    "netlink receive buffer overrun: replies were lost");
+		return tctl_err_set(err, TCTL_ERR_SYSTEM, e, "netlink receive: %s",
+				    strerror(e));
+	}
+	if (m.msg_flags & MSG_TRUNC)
+		return tctl_err_set(err, TCTL_ERR_SYSTEM, EMSGSIZE,
+				    "netlink reply larger than %d bytes", RECV_BUF_SIZE);
+	return n;
+}
+
+static struct nla_policy ext_ack_policy[NLMSGERR_ATTR_MAX + 1] = {
+	[NLMSGERR_ATTR_MSG] = { .type = NLA_UNSPEC },
+	[NLMSGERR_ATTR_OFFS] = { .type = NLA_U32 },
+};
+
+/*
+ * The extended-ack TLVs follow struct nlmsgerr (and, without
+ * NETLINK_CAP_ACK, a copy of the request).  For NLMSG_DONE they follow
+ * the int error.
+ */
+static char *ext_ack_text(struct nlmsghdr *nlh, size_t payload_off)
+{
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	size_t total = nlh->nlmsg_len - NLMSG_HDRLEN;
+	const char *s;
+
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) || payload_off >= total)
+		return NULL;
+	if (nla_parse(tb, NLMSGERR_ATTR_MAX,
+		      (struct nlattr *)((char *)nlmsg_data(nlh) + payload_off),
+		      (int)(total - payload_off), ext_ack_policy) < 0)
+		return NULL;
+	if (!tb[NLMSGERR_ATTR_MSG] || nla_len(tb[NLMSGERR_ATTR_MSG]) <= 0)
+		return NULL;
+	s = nla_data(tb[NLMSGERR_ATTR_MSG]);
+	return strndup(s, (size_t)nla_len(tb[NLMSGERR_ATTR_MSG]));
+}
+
+static char *error_ext_ack(struct nlmsghdr *nlh)
+{
+	struct nlmsgerr *e = nlmsg_data(nlh);
+	size_t off = sizeof(*e);
+
+	if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(*e))
+		return NULL;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += e->msg.nlmsg_len - NLMSG_HDRLEN;
+	return ext_ack_text(nlh, NLMSG_ALIGN(off));
+}
+
+static const char *errno_hint(int e)
+{
+	switch (e) {
+	case EPERM:
+	case EACCES:
+		return " (CAP_NET_ADMIN is needed)";
+	default:
+		return "";
+	}
+}
+
+void tctl_nl_op_error(const struct tctl_nl_op *op, struct tctl_err *err)
+{
+	int e = -op->error;
+
+	if (op->ext_msg)
+		tctl_err_set(err, TCTL_ERR_KERNEL, e, "%s: %s (%s)%s", op->label, op->ext_msg,
+			     strerror(e), errno_hint(e));
+	else
+		tctl_err_set(err, TCTL_ERR_KERNEL, e, "%s: %s%s", op->label, strerror(e),
+			     errno_hint(e));
+}
+
+int tctl_nl_batch_add(struct tctl_nl_batch *b, struct nl_msg *msg,
+		      struct tctl_err *err, const char *fmt, ...)
+{
+	struct tctl_nl_op *op;
+	va_list ap;
+
+	if (!msg)
+		return tctl_err_nomem(err);
+	if (b->n == b->cap) {
+		size_t ncap = b->cap ? b->cap * 2 : 16;
+		struct tctl_nl_op *nops = realloc(b->ops, ncap * sizeof(*nops));
+
+		if (!nops) {
+			nlmsg_free(msg);
+			return tctl_err_nomem(err);
+		}
+		b->ops = nops;
+		b->cap = ncap;
+	}
+	op = &b->ops[b->n];
+	memset(op, 0, sizeof(*op));
+	va_start(ap, fmt);
+	if (vasprintf(&op->label, fmt, ap) < 0)
+		op->label = NULL;
+	va_end(ap);
+	if (!op->label) {
+		nlmsg_free(msg);
+		return tctl_err_nomem(err);
+	}
+	op->msg = msg;
+	b->n++;
+	return 0;
+}
+
+void tctl_nl_batch_free(struct tctl_nl_batch *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		nlmsg_free(b->ops[i].msg);
+		free(b->ops[i].label);
+		free(b->ops[i].ext_msg);
+	}
+	free(b->ops);
+	memset(b, 0, sizeof(*b));
+}
+
+static int send_iov(struct tctl_nl *nl, struct iovec *iov, size_t cnt,
+		    struct tctl_err *err)
+{
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	struct msghdr m = {
+		.msg_name = &kernel, .msg_namelen = sizeof(kernel),
+		.msg_iov = iov, .msg_iovlen = cnt,
+	};
+	ssize_t n;
+
+	do {
+		n = sendmsg(nl->fd, &m, 0);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return tctl_err_set(err, TCTL_ERR_SYSTEM, errno, "netlink send: %s",
+				    strerror(errno));
+	return 0;
+}
+
+/* Record the ack of one request of the chunk [first, first + cnt). */
+static void record_ack(struct tctl_nl_batch *b, size_t first, size_t cnt,
+		       struct nlmsghdr *nlh, size_t *pending)
+{
+	struct nlmsgerr *e = nlmsg_data(nlh);
+	struct tctl_nl_op *op;
+	uint32_t base = b->ops[first].seq;
+	size_t idx;
+
+	if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(*e))
+		return;
+	idx = (size_t)(nlh->nlmsg_seq - base);
+	if (idx >= cnt)
+		return;		/* a stale reply from an earlier exchange */
+	op = &b->ops[first + idx];
+	if (op->acked)
+		return;
+	op->acked = true;
+	op->error = e->error;
+	if (e->error) {
+		op->ext_msg = error_ext_ack(nlh);
+		b->failed++;
+	}
+	(*pending)--;
+}
+
+static int run_chunk(struct tctl_nl *nl, struct tctl_nl_batch *b, size_t first,
+		     size_t cnt, struct tctl_err *err)
+{
+	struct iovec iov[CHUNK_MAX_MSGS];
+	size_t pending = cnt;
+
+	for (size_t i = 0; i < cnt; i++) {
+		struct nlmsghdr *h = nlmsg_hdr(b->ops[first + i].msg);
+
+		h->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+		h->nlmsg_seq = b->ops[first + i].seq = ++nl->seq;
+		h->nlmsg_pid = nl->portid;
+		iov[i].iov_base = h;
+		iov[i].iov_len = h->nlmsg_len;
+	}
+	if (send_iov(nl, iov, cnt, err))
+		return -EIO;
+	while (pending) {
+		ssize_t n = sock_recv(nl, err);
+		struct nlmsghdr *nlh = (struct nlmsghdr *)nl->buf;
+		int len = (int)n;
+
+		if (n < 0)
+			return (int)n;
+		for (; nlmsg_ok(nlh, len); nlh = nlmsg_next(nlh, &len))
+			if (nlh->nlmsg_type == NLMSG_ERROR)
+				record_ack(b, first, cnt, nlh, &pending);
+	}
+	return 0;
+}
+
+int tctl_nl_batch_run(struct tctl_nl *nl, struct tctl_nl_batch *b,
+		      struct tctl_err *err)
+{
+	size_t next = 0;
+
+	b->failed = 0;
+	while (next < b->n) {
+		size_t cnt = 0, bytes = 0;
+		int ret;
+
+		while (next + cnt < b->n && cnt < CHUNK_MAX_MSGS) {
+			size_t len = nlmsg_hdr(b->ops[next + cnt].msg)->nlmsg_len;
+
+			if (cnt && bytes + len > CHUNK_MAX_BYTES)
+				break;
+			bytes += len;
+			cnt++;
+		}
+		ret = run_chunk(nl, b, next, cnt, err);
+		if (ret)
+			return ret;
+		next += cnt;
+	}
+	return 0;
+}
+
+int tctl_nl_request(struct tctl_nl *nl, struct nl_msg *msg, struct tctl_err *err,
+		    const char *fmt, ...)
+{
+	struct tctl_nl_batch b = { 0 };
+	char label[512];
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	vsnprintf(label, sizeof(label), fmt, ap);
+	va_end(ap);
+	ret = tctl_nl_batch_add(&b, msg, err, "%s", label);
+	if (!ret)
+		ret = tctl_nl_batch_run(nl, &b, err);
+	if (!ret && b.failed) {
+		tctl_nl_op_error(&b.ops[0], err);
+		ret = b.ops[0].error;
+	}
+	tctl_nl_batch_free(&b);
+	return ret;
+}
+
+static int dump_error(struct nlmsghdr *nlh, int code, char *ext, struct tctl_err *err)
+{
+	int ret;
+
+	(void)nlh;
+	if (ext)
+		ret = tctl_err_set(err, TCTL_ERR_KERNEL, -code, "dump: %s (%s)", ext,
+				   strerror(-code));
+	else
+		ret = tctl_err_set(err, TCTL_ERR_KERNEL, -code, "dump: %s", strerror(-code));
+	free(ext);
+	return ret;
+}
+
+/* Handle one message of a dump reply: 1 when the dump is complete. */
+static int dump_msg(struct nlmsghdr *nlh, tctl_nl_msg_cb cb, void *arg, int *cb_ret,
+		    bool *intr, struct tctl_err *err)
+{
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		*intr = true;
+	if (nlh->nlmsg_type == NLMSG_DONE) {
+		int code = 0;
+
+		if (nlh->nlmsg_len >= NLMSG_HDRLEN + sizeof(int))
+			code = *(int *)nlmsg_data(nlh);
+		if (code < 0 && !*cb_ret)
+			*cb_ret = dump_error(nlh, code,
+					     ext_ack_text(nlh, NLMSG_ALIGN(sizeof(int))), err);
+		return 1;
+	}
+	if (nlh->nlmsg_type == NLMSG_ERROR) {
+		struct nlmsgerr *e = nlmsg_data(nlh);
+
+		if (!*cb_ret && nlh->nlmsg_len >= NLMSG_HDRLEN + sizeof(*e) && e->error)
+			*cb_ret = dump_error(nlh, e->error, error_ext_ack(nlh), err);
+		return 1;
+	}
+	if (!*cb_ret)
+		*cb_ret = cb(nlh, arg, err);	/* after a failure, only drain */
+	return 0;
+}
+
+static int dump_once(struct tctl_nl *nl, struct nl_msg *req, tctl_nl_msg_cb cb,
+		     void *arg, bool *intr, struct tctl_err *err)
+{
+	struct nlmsghdr *h = nlmsg_hdr(req);
+	struct iovec iov = { h, h->nlmsg_len };
+	uint32_t seq = ++nl->seq;
+	int cb_ret = 0;
+
+	h->nlmsg_flags |= NLM_F_REQUEST | NLM_F_DUMP;
+	h->nlmsg_seq = seq;
+	h->nlmsg_pid = nl->portid;
+	*intr = false;
+	if (send_iov(nl, &iov, 1, err))
+		return -EIO;
+	for (;;) {
+		ssize_t n = sock_recv(nl, err);
+		struct nlmsghdr *nlh = (struct nlmsghdr *)nl->buf;
+		int len = (int)n;
+
+		if (n < 0)
+			return (int)n;
+		for (; nlmsg_ok(nlh, len); nlh = nlmsg_next(nlh, &len)) {
+			if (nlh->nlmsg_seq != seq || nlh->nlmsg_pid != nl->portid)
+				continue;	/* stale */
+			if (dump_msg(nlh, cb, arg, &cb_ret, intr, err))
+				return cb_ret;
+		}
+	}
+}
+
+int tctl_nl_dump(struct tctl_nl *nl, tctl_nl_req_cb make_req, tctl_nl_msg_cb cb,
+		 tctl_nl_reset_cb reset, void *arg, struct tctl_err *err)
+{
+	for (int attempt = 0; attempt < MAX_DUMP_ATTEMPTS; attempt++) {
+		struct nl_msg *req = make_req(arg);
+		bool intr;
+		int ret;
+
+		if (!req)
+			return tctl_err_nomem(err);
+		ret = dump_once(nl, req, cb, arg, &intr, err);
+		nlmsg_free(req);
+		if (ret < 0)
+			return ret;
+		if (!intr)
+			return 0;
+		nl->dump_retries++;
+		if (reset)
+			reset(arg);
+	}
+	return tctl_err_set(err, TCTL_ERR_SYSTEM, EAGAIN,
+			    "the kernel's tables kept changing during %d dumps; try again",
+			    MAX_DUMP_ATTEMPTS);
+}

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The netlink protocol, in one place: a NETLINK_ROUTE socket per network
+ * namespace with extended ack and strict dump checking on, batched
+ * requests (many messages per sendmsg, acks matched by sequence number,
+ * errors reported per object with the kernel's extended-ack text) and
+ * dumps that are retried when the kernel says they were interrupted.
+ *
+ * libnl-3 builds and parses the messages (nl_msg, nla_put, nlmsg_parse
+ * with policies).  Sending and receiving are done here on the socket's fd:
+ * libnl 3.7 has no extended-ack support and sends one message per call.
+ */
+#ifndef TCTL_NL_H
+#define TCTL_NL_H
+
+#include <linux/netlink.h>
+#include <netlink/msg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+struct tctl_nl;
+
+/* Open a socket in the named namespace (NULL: the current one). */
+int tctl_nl_open(struct tctl_nl **out, const char *netns, struct tctl_err *err);
+void tctl_nl_close(struct tctl_nl *nl);
+const char *tctl_nl_netns(const struct tctl_nl *nl);
+
+/* A new request message; the sequence number is assigned when sent. */
+struct nl_msg *tctl_nl_msg(int type, int flags);
+
+/* One request of a batch and its outcome. */
+struct tctl_nl_op {
+	struct nl_msg *msg;
+	char *label;		/* the object, for messages: "route 10.0.0.0/8" */
+	uint32_t seq;
+	int error;		/* 0, or the kernel's negative errno */
+	char *ext_msg;		/* the kernel's extended-ack text, or NULL */
+	bool acked;
+};
+
+struct tctl_nl_batch {
+	struct tctl_nl_op *ops;
+	size_t n, cap;
+	size_t failed;
+};
+
+/* Append a request; the batch owns msg from here on, even on failure. */
+int tctl_nl_batch_add(struct tctl_nl_batch *b, struct nl_msg *msg,
+		      struct tctl_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/*
+ * Send every request and collect every ack.  Returns 0 when the exchange
+ * worked (per-request failures are in ops[i].error, counted in failed),
+ * negative on a transport failure.
+ */
+int tctl_nl_batch_run(struct tctl_nl *nl, struct tctl_nl_batch *b,
+		      struct tctl_err *err);
+void tctl_nl_batch_free(struct tctl_nl_batch *b);
+
+/* Format one failed op: "label: kernel text (strerror)". */
+void tctl_nl_op_error(const struct tctl_nl_op *op, struct tctl_err *err);
+
+/* Send a single request and wait for its ack; err names label on failure. */
+int tctl_nl_request(struct tctl_nl *nl, struct nl_msg *msg, struct tctl_err *err,
+		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/*
+ * Dump: send req (consumed), call cb for each message of the reply.  A
+ * negative return from cb stops the dump and is returned.  When the kernel
+ * flags the dump as interrupted (NLM_F_DUMP_INTR), reset is called and the
+ * dump is repeated, a bounded number of times.
+ */
+typedef int (*tctl_nl_msg_cb)(struct nlmsghdr *nlh, void *arg, struct tctl_err *err);
+typedef void (*tctl_nl_reset_cb)(void *arg);
+typedef struct nl_msg *(*tctl_nl_req_cb)(void *arg);
+
+int tctl_nl_dump(struct tctl_nl *nl, tctl_nl_req_cb make_req, tctl_nl_msg_cb cb,
+		 tctl_nl_reset_cb reset, void *arg, struct tctl_err *err);
+
+/* How often a dump was interrupted and repeated (for tests and metrics). */
+unsigned int tctl_nl_dump_retries(const struct tctl_nl *nl);
+
+#endif

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Links over rtnetlink: dump and decode, create external tunnels, change, delete. */
+#ifndef TCTL_NL_LINK_H
+#define TCTL_NL_LINK_H
+
+#include "model.h"
+#include "nl.h"
+
+/* Every link of the namespace, in ifindex order. */
+int tctl_link_dump(struct tctl_nl *nl, struct tctl_dev_list *out, struct tctl_err *err);
+
+/*
+ * Create the external device d->name of kind d->kind; d->link_ifindex,
+ * d->mtu and d->up per the presence bits.  The caller has validated d.
+ */
+int tctl_link_create(struct tctl_nl *nl, const struct tctl_dev *d, struct tctl_err *err);
+int tctl_link_delete(struct tctl_nl *nl, const struct tctl_dev *d, struct tctl_err *err);
+/* Apply the changes flagged in change->has to device ifindex. */
+int tctl_link_change(struct tctl_nl *nl, int ifindex, const struct tctl_dev *change,
+		     struct tctl_err *err);
+
+#endif

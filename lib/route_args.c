@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "route_args.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "number.h"
+#include "rtnames.h"
+
+static const char *const encap_choices[] = { "ip", "ip6", NULL };
+
+enum { GROUP_KEY = 1 };
+
+#define KW_ADD_REPLACE							\
+	{ .metavar = "PREFIX", .val = TCTL_VAL_PREFIX,			\
+	  .flags = TCTL_KW_POSITIONAL | TCTL_KW_REQUIRED,		\
+	  .help = "overlay prefix (IPv4 or IPv6) routed into the tunnel" }, \
+	{ "encap", "TYPE", TCTL_VAL_CHOICE, encap_choices, 0, 0,	\
+	  "underlay family: ip (IPv4) or ip6 (IPv6); inferred from dst" }, \
+	{ "id", "ID", TCTL_VAL_NUMBER, NULL, 0, 0,			\
+	  "tunnel id (the GRE key); 32 bits on gre and ip6gre" },	\
+	{ "dst", "ADDR", TCTL_VAL_ADDR, NULL, TCTL_KW_REQUIRED, 0,	\
+	  "underlay address of the remote end" },			\
+	{ "src", "ADDR", TCTL_VAL_ADDR, NULL, 0, 0,			\
+	  "underlay source address (default: chosen by routing)" },	\
+	{ "ttl", "TTL", TCTL_VAL_NUMBER, NULL, 0, 0,			\
+	  "outer TTL or hop limit, 1-255, or inherit (0)" },		\
+	{ "tos", "TOS", TCTL_VAL_NUMBER, NULL, 0, 0,			\
+	  "outer TOS or traffic class, 0-255, or inherit (1)" },	\
+	{ "key", NULL, TCTL_VAL_NONE, NULL, 0, GROUP_KEY,		\
+	  "put the id on the wire as the GRE key (default with id on GRE)" }, \
+	{ "nokey", NULL, TCTL_VAL_NONE, NULL, 0, GROUP_KEY,		\
+	  "send GRE without a key even though an id is set" },		\
+	{ "csum", NULL, TCTL_VAL_NONE, NULL, 0, 0, "GRE checksum" },	\
+	{ "seq", NULL, TCTL_VAL_NONE, NULL, 0, 0, "GRE sequence numbers" }, \
+	{ "dev", "NAME", TCTL_VAL_DEVICE, NULL, TCTL_KW_REQUIRED, 0,	\
+	  "the external tunnel device" },				\
+	{ "table", "TABLE", TCTL_VAL_TABLE, NULL, 0, 0,		\
+	  "routing table (default main)" },				\
+	{ "metric", "N", TCTL_VAL_NUMBER, NULL, 0, 0,			\
+	  "route metric (default 0 for IPv4, 1024 for IPv6)" },	\
+	{ 0 }
+
+static const struct tctl_kw kw_add[] = { KW_ADD_REPLACE };
+
+const struct tctl_syntax tctl_syntax_route_add = {
+	"route", "add", kw_add, "add an encap route", NULL,
+};
+
+const struct tctl_syntax tctl_syntax_route_replace = {
+	"route", "replace", kw_add, "add an encap route or replace tunnelctl's own", NULL,
+};
+
+static const struct tctl_kw kw_del[] = {
+	{ .metavar = "PREFIX", .val = TCTL_VAL_ROUTE,
+	  .flags = TCTL_KW_POSITIONAL | TCTL_KW_REQUIRED,
+	  .help = "the route's prefix" },
+	{ "dev", "NAME", TCTL_VAL_DEVICE, NULL, 0, 0, "only the route through this device" },
+	{ "table", "TABLE", TCTL_VAL_TABLE, NULL, 0, 0, "routing table (default main)" },
+	{ "metric", "N", TCTL_VAL_NUMBER, NULL, 0, 0, "only the route with this metric" },
+	{ 0 }
+};
+
+const struct tctl_syntax tctl_syntax_route_del = {
+	"route", "del", kw_del, "delete one of tunnelctl's encap routes", NULL,
+};
+
+static const struct tctl_kw kw_show[] = {
+	{ "dev", "NAME", TCTL_VAL_DEVICE, NULL, 0, 0, "routes through this device" },
+	{ "id", "ID", TCTL_VAL_NUMBER, NULL, 0, 0, "routes with this tunnel id" },
+	{ "table", "TABLE", TCTL_VAL_TABLE, NULL, 0, 0, "routing table, or all (default main)" },
+	{ "all", NULL, TCTL_VAL_NONE, NULL, 0, 0, "every routing table (same as table all)" },
+	{ 0 }
+};
+
+const struct tctl_syntax tctl_syntax_route_show = {
+	"route", "show", kw_show, "list encap routes, tunnelctl's and others'", NULL,
+};
+
+static const struct tctl_kw kw_flush[] = {
+	{ "dev", "NAME", TCTL_VAL_DEVICE, NULL, 0, 0, "routes through this device" },
+	{ "table", "TABLE", TCTL_VAL_TABLE, NULL, 0, 0, "routing table, or all (default main)" },
+	{ 0 }
+};
+
+const struct tctl_syntax tctl_syntax_route_flush = {
+	"route", "flush", kw_flush, "delete tunnelctl's encap routes", NULL,
+};
+
+int tctl_parse_ttl(const char *s, uint8_t *ttl, struct tctl_err *err)
+{
+	uint32_t v;
+
+	if (!strcmp(s, "inherit")) {
+		*ttl = TCTL_TTL_INHERIT;
+		return 0;
+	}
+	if (tctl_parse_u32(s, 255, &v, "ttl", err))
+		return -EINVAL;
+	*ttl = (uint8_t)v;
+	return 0;
+}
+
+int tctl_parse_tos(const char *s, uint8_t *tos, struct tctl_err *err)
+{
+	uint32_t v;
+
+	if (!strcmp(s, "inherit")) {
+		*tos = TCTL_TOS_INHERIT;
+		return 0;
+	}
+	if (tctl_parse_u32(s, 255, &v, "tos", err))
+		return -EINVAL;
+	*tos = (uint8_t)v;
+	return 0;
+}
+
+/* The kernel's dev_valid_name(), plus '%' which it would expand. */
+int tctl_parse_ifname(const char *s, char *out, const char *what, struct tctl_err *err)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n >= IFNAMSIZ)
+		return tctl_err_usage(err, "%s \"%s\" must be 1 to %d characters", what, s,
+				      IFNAMSIZ - 1);
+	if (!strcmp(s, ".") || !strcmp(s, ".."))
+		return tctl_err_usage(err, "%s \"%s\" is not a valid device name", what, s);
+	for (const char *p = s; *p; p++)
+		if (*p == '/' || *p == ':' || *p == '%' || isspace((unsigned char)*p) ||
+		    !isprint((unsigned char)*p))
+			return tctl_err_usage(err, "%s \"%s\" may not contain '%c'", what, s,
+					      isprint((unsigned char)*p) ? *p : '?');
+	memcpy(out, s, n + 1);
+	return 0;
+}
+
+static int encap_from_args(const struct tctl_args *a, struct tctl_encap *e,
+			   struct tctl_err *err)
+{
+	const char *v;
+
+	if ((v = tctl_args_get(a, "encap")))
+		e->family = !strcmp(v, "ip6") ? AF_INET6 : AF_INET;
+	v = tctl_args_get(a, "dst");
+	if (tctl_addr_parse(&e->dst, v, e->family ? e->family : AF_UNSPEC, "dst", err))
+		return -EINVAL;
+	e->family = e->dst.family;
+	e->has |= TCTL_ENCAP_HAS_DST;
+	if ((v = tctl_args_get(a, "src"))) {
+		if (tctl_addr_parse(&e->src, v, e->family, "src", err))
+			return -EINVAL;
+		e->has |= TCTL_ENCAP_HAS_SRC;
+	}
+	if ((v = tctl_args_get(a, "id"))) {
+		if (tctl_parse_u64(v, UINT64_MAX, &e->id, "id", err))
+			return -EINVAL;
+		e->has |= TCTL_ENCAP_HAS_ID;
+	}
+	if ((v = tctl_args_get(a, "ttl"))) {
+		if (tctl_parse_ttl(v, &e->ttl, err))
+			return -EINVAL;
+		e->has |= TCTL_ENCAP_HAS_TTL;
+	}
+	if ((v = tctl_args_get(a, "tos"))) {
+		if (tctl_parse_tos(v, &e->tos, err))
+			return -EINVAL;
+		e->has |= TCTL_ENCAP_HAS_TOS;
+	}
+	if (tctl_args_has(a, "key") || tctl_args_has(a, "nokey"))
+		e->flags_given |= TCTL_TUN_KEY;
+	if (tctl_args_has(a, "key"))
+		e->flags |= TCTL_TUN_KEY;
+	if (tctl_args_has(a, "csum")) {
+		e->flags |= TCTL_TUN_CSUM;
+		e->flags_given |= TCTL_TUN_CSUM;
+	}
+	if (tctl_args_has(a, "seq")) {
+		e->flags |= TCTL_TUN_SEQ;
+		e->flags_given |= TCTL_TUN_SEQ;
+	}
+	return 0;
+}
+
+static int table_from_args(const struct tctl_args *a, uint32_t *table, bool *given,
+			   struct tctl_err *err)
+{
+	const char *v = tctl_args_get(a, "table");
+
+	*given = v != NULL;
+	return v ? tctl_table_parse(v, table, err) : 0;
+}
+
+static int metric_from_args(const struct tctl_args *a, uint32_t *metric, bool *given,
+			    struct tctl_err *err)
+{
+	const char *v = tctl_args_get(a, "metric");
+
+	*given = v != NULL;
+	return v ? tctl_parse_u32(v, UINT32_MAX, metric, "metric", err) : 0;
+}
+
+int tctl_route_from_args(const struct tctl_args *a, struct tctl_route *r,
+			 struct tctl_err *err)
+{
+	bool given;
+
+	memset(r, 0, sizeof(*r));
+	r->table = TCTL_TABLE_MAIN;
+	if (tctl_prefix_parse(&r->dst, tctl_args_get(a, "PREFIX"), AF_UNSPEC, "prefix", err))
+		return -EINVAL;
+	r->has |= TCTL_ROUTE_HAS_DST;
+	if (encap_from_args(a, &r->encap, err))
+		return -EINVAL;
+	r->has |= TCTL_ROUTE_HAS_ENCAP;
+	if (tctl_parse_ifname(tctl_args_get(a, "dev"), r->dev, "dev", err))
+		return -EINVAL;
+	r->has |= TCTL_ROUTE_HAS_DEV;
+	if (table_from_args(a, &r->table, &given, err))
+		return -EINVAL;
+	if (given)
+		r->has |= TCTL_ROUTE_HAS_TABLE;
+	if (metric_from_args(a, &r->metric, &given, err))
+		return -EINVAL;
+	if (given)
+		r->has |= TCTL_ROUTE_HAS_METRIC;
+	else
+		r->metric = tctl_route_default_metric(r->dst.addr.family);
+	return 0;
+}
+
+int tctl_route_filter_from_args(const struct tctl_args *a,
+				struct tctl_route_filter *f, struct tctl_err *err)
+{
+	const char *v;
+	bool given;
+
+	memset(f, 0, sizeof(*f));
+	f->table = TCTL_TABLE_MAIN;
+	if ((v = tctl_args_get(a, "PREFIX"))) {
+		if (tctl_prefix_parse(&f->dst, v, AF_UNSPEC, "prefix", err))
+			return -EINVAL;
+		f->has |= TCTL_FILTER_HAS_DST;
+	}
+	if ((v = tctl_args_get(a, "dev"))) {
+		if (tctl_parse_ifname(v, f->dev, "dev", err))
+			return -EINVAL;
+		f->has |= TCTL_FILTER_HAS_DEV;
+	}
+	if ((v = tctl_args_get(a, "id"))) {
+		if (tctl_parse_u64(v, UINT64_MAX, &f->id, "id", err))
+			return -EINVAL;
+		f->has |= TCTL_FILTER_HAS_ID;
+	}
+	v = tctl_args_get(a, "table");
+	if (tctl_args_has(a, "all") || (v && !strcmp(v, "all"))) {
+		if (v && strcmp(v, "all"))
+			return tctl_err_usage(err, "\"all\" and \"table %s\" cannot be used together",
+					      v);
+		f->has |= TCTL_FILTER_ALL_TABLES;
+	} else {
+		if (table_from_args(a, &f->table, &given, err))
+			return -EINVAL;
+		if (given)
+			f->has |= TCTL_FILTER_HAS_TABLE;
+	}
+	if (metric_from_args(a, &f->metric, &given, err))
+		return -EINVAL;
+	if (given)
+		f->has |= TCTL_FILTER_HAS_METRIC;
+	return 0;
+}
+
+bool tctl_route_filter_match(const struct tctl_route_filter *f,
+			     const struct tctl_route *r)
+{
+	if ((f->has & TCTL_FILTER_HAS_DST) && tctl_prefix_cmp(&f->dst, &r->dst))
+		return false;
+	if ((f->has & TCTL_FILTER_HAS_DEV) && strcmp(f->dev, r->dev))
+		return false;
+	if (!(f->has & TCTL_FILTER_ALL_TABLES) && f->table != r->table)
+		return false;
+	if ((f->has & TCTL_FILTER_HAS_METRIC) && f->metric != r->metric)
+		return false;
+	if ((f->has & TCTL_FILTER_HAS_ID) &&
+	    (!(r->has & TCTL_ROUTE_HAS_ENCAP) || r->encap.id != f->id))
+		return false;
+	return true;
+}
