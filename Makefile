@@ -58,10 +58,10 @@ $(B)/asan/%.o: %.c
 	@$(CC) $(SAN_CFLAGS) -c -o $@ $<
 
 $(B)/libtunnelctl.a: $(LIB_OBJ)
-	ar rcs $@ $^
+	@ar rcs $@ $^
 
 $(B)/asan/libtunnelctl.a: $(SAN_LIB_OBJ)
-	ar rcs $@ $^
+	@ar rcs $@ $^
 
 $(B)/tunnelctl: $(CLI_OBJ) $(B)/libtunnelctl.a
 	$(CC) $(LDHARDEN) -o $@ $(CLI_OBJ) $(B)/libtunnelctl.a $(PKG_LIBS)

@@ -262,7 +262,6 @@ static const char *errno_hint(int e)
 {
 	switch (e) {
 	case EPERM:
-	case EACCES:
 		return " (CAP_NET_ADMIN is needed)";
 	default:
 		return "";

@@ -208,6 +208,7 @@ int tctl_route_from_args(const struct tctl_args *a, struct tctl_route *r,
 
 	memset(r, 0, sizeof(*r));
 	r->table = TCTL_TABLE_MAIN;
+	r->protocol = tctl_own_proto();
 	if (tctl_prefix_parse(&r->dst, tctl_args_get(a, "PREFIX"), AF_UNSPEC, "prefix", err))
 		return -EINVAL;
 	r->has |= TCTL_ROUTE_HAS_DST;

@@ -1,0 +1,106 @@
+# Shared by every bats suite (host and VM tier).  Each test works in network
+# namespaces it creates and deletes; nothing touches the host's own.
+# shellcheck shell=bash
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+TUNNELCTL=${TUNNELCTL:-$REPO/build/tunnelctl}
+LIBPROBE=${LIBPROBE:-$REPO/build/libprobe}
+# A sanitizer report must fail the test even where a failure exit is expected.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-exitcode=99:detect_leaks=1:abort_on_error=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:exitcode=98}
+
+bats_require_minimum_version 1.5.0
+bats_load_library bats-support
+bats_load_library bats-assert
+
+# Namespaces made by this test, deleted by teardown_namespaces.
+TEST_NAMESPACES=()
+
+# new_ns VAR: make a fresh namespace with lo up; its name goes into VAR.
+new_ns() {
+	local name="tct${BATS_SUITE_TEST_NUMBER:-0}-$$-${#TEST_NAMESPACES[@]}"
+	ip netns add "$name"
+	ip -n "$name" link set lo up
+	TEST_NAMESPACES+=("$name")
+	printf -v "$1" '%s' "$name"
+}
+
+teardown_namespaces() {
+	local ns
+	for ns in "${TEST_NAMESPACES[@]}"; do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
+		ip netns del "$ns" 2>/dev/null || true
+	done
+	TEST_NAMESPACES=()
+}
+
+# Fail the test on any sanitizer report in the last run's output.
+refute_sanitizer_report() {
+	if [[ "$output" == *"Sanitizer"* || "$output" == *"runtime error:"* ]]; then
+		echo "sanitizer report:" >&2
+		echo "$output" >&2
+		return 1
+	fi
+	if [[ "$status" -eq 98 || "$status" -eq 99 ]]; then
+		echo "sanitizer exit status $status" >&2
+		return 1
+	fi
+}
+
+# tctl ARGS: run tunnelctl under bats' run, then check for sanitizer reports.
+tctl() {
+	run "$TUNNELCTL" "$@"
+	refute_sanitizer_report
+}
+
+# tc_json ARGS: like tctl but with stderr kept apart, so $output is the JSON.
+tc_json() {
+	run --separate-stderr "$TUNNELCTL" "$@"
+	output="$output$stderr" refute_sanitizer_report
+}
+
+probe() {
+	run "$LIBPROBE" "$@"
+	refute_sanitizer_report
+}
+
+# Everything tunnelctl could change in a namespace, for before/after checks.
+kernel_state() {
+	local ns=$1
+	ip -n "$ns" -d link show
+	ip -n "$ns" -d -4 route show table all
+	ip -n "$ns" -d -6 route show table all
+	ip -n "$ns" nexthop show 2>/dev/null || true
+}
+
+# expect_refused NS STATUS PATTERN -- ARGS: tunnelctl ARGS fails with exit
+# STATUS (1 or 2; "nonzero" for either), prints PATTERN, and changes nothing.
+expect_refused() {
+	local ns=$1 want=$2 pattern=$3 before after
+	shift 4
+	before=$(kernel_state "$ns")
+	run "$TUNNELCTL" -n "$ns" "$@"
+	refute_sanitizer_report
+	after=$(kernel_state "$ns")
+	if [[ "$want" == nonzero ]]; then
+		[[ "$status" -ne 0 ]] || { echo "expected failure, got 0: $output"; return 1; }
+	else
+		[[ "$status" -eq "$want" ]] || { echo "expected exit $want, got $status: $output"; return 1; }
+	fi
+	[[ "$output" == *"$pattern"* ]] || { echo "expected \"$pattern\" in: $output"; return 1; }
+	[[ "$before" == "$after" ]] || { diff <(echo "$before") <(echo "$after"); return 1; }
+}
+
+# The prefixes of a namespace's routes of protocol PROTO, sorted, comma-separated
+# (ip's text form: iproute2 6.1 JSON has two "dst" keys for encap routes).
+route_prefixes() {
+	ip -n "$1" route show proto "$2" table all | awk '{print $1}' | sort | paste -sd, -
+}
+
+# A namespace with a veth pair up, the host tier's stand-in for a tunnel device.
+ns_with_veth() {
+	new_ns "$1"
+	ip -n "${!1}" link add v0 type veth peer name v1
+	ip -n "${!1}" link set v0 up
+	ip -n "${!1}" link set v1 up
+}
