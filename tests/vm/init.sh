@@ -1,4 +1,5 @@
 #!/bin/busybox sh
+# shellcheck shell=dash
 # /init of the VM's initramfs (copied in by mkinitramfs.sh; runs as PID 1
 # under busybox ash, NOT on the host).
 #
@@ -41,8 +42,9 @@ halt_vm() {
 }
 
 read_nonce() {
-	local word
-	for word in $(cat /proc/cmdline); do
+	local cmdline word
+	read -r cmdline </proc/cmdline
+	for word in $cmdline; do
 		case $word in tunnelctl_vm.nonce=*) NONCE=${word#*=} ;; esac
 	done
 }

@@ -11,6 +11,7 @@
 # streamed to our stdout as it runs; we exit with its status, or
 #   124  the guest did not finish within --timeout (default 900 s)
 #   125  the guest ended without reporting a status (panic, init failure)
+#   2    bad usage, or a host tool is missing
 # On a nonzero result the console log's path (build/vm/console.log) is
 # printed on stderr; on 124/125 the whole console is too.
 #
@@ -47,6 +48,17 @@ TAIL_PID=""   # the follower copying the output to stdout
 usage() {
 	echo "usage: $0 [--timeout SECONDS] [--mem MB] -- COMMAND [ARGS...]" >&2
 	exit 2
+}
+
+# Debian packages: qemu-system-x86, linux-image-amd64, busybox-static, cpio.
+require_tools() {
+	local tool
+	for tool in qemu-system-x86_64 cpio gzip timeout tail; do
+		command -v "$tool" >/dev/null || {
+			echo "vm-run: $tool not found (apt-get install qemu-system-x86 cpio)" >&2
+			exit 2
+		}
+	done
 }
 
 require_number() {
@@ -146,6 +158,7 @@ start_streaming() {
 
 # Keep the logs of the last run where people look for them, and drop the
 # rest of the run directory.
+# shellcheck disable=SC2317 # called from the EXIT trap
 cleanup() {
 	[[ -n $TAIL_PID ]] && kill "$TAIL_PID" 2>/dev/null
 	[[ -n $RUN && -d $RUN ]] || return 0
@@ -157,7 +170,9 @@ cleanup() {
 	return 0
 }
 
-# Ctrl-C / SIGTERM / SIGHUP: take qemu down with us.
+# Ctrl-C / SIGTERM / SIGHUP: take qemu down with us. (Ctrl-C does not
+# reach qemu itself: `timeout` runs it in a process group of its own.)
+# shellcheck disable=SC2317 # called from the INT/TERM/HUP traps
 on_signal() {
 	local sig=$1
 	trap - INT TERM HUP
@@ -195,6 +210,7 @@ guest_status() {
 
 main() {
 	parse_args "$@"
+	require_tools
 	local ver initrd nonce qemu_rc=0 rc
 	ver=$(vm_kernel_version)
 	initrd=$(initramfs_for "$ver")
