@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* tunnelctl dev {add|del|set|show} */
+#include <stdio.h>
+
 #include "../lib/dev_args.h"
 #include "../lib/dev_ops.h"
 #include "cli.h"
@@ -8,14 +10,18 @@
 static int dev_add(struct cli *cli, const struct tctl_args *a)
 {
 	struct tctl_err err = { 0 };
-	struct tctl_dev d;
+	struct tctl_dev d, made;
 	struct tctl_nl *nl;
 
 	if (tctl_dev_from_args(a, &d, &err))
 		return cli_usage_error(cli, a->syn, &err);
 	nl = cli_nl(cli, &err);
-	if (!nl || tctl_dev_add(nl, &d, &err))
+	if (!nl || tctl_dev_add(nl, &d, &made, &err))
 		return cli_fail(cli, &err);
+	if ((d.has & TCTL_DEV_HAS_MTU) && made.mtu != d.mtu)
+		fprintf(stderr, "%s: dev add %s: the kernel set mtu %u, not %u (the most a "
+			"%s device allows)\n", cli->prog, d.name, made.mtu, d.mtu,
+			d.kind_name);
 	return EXIT_OK;
 }
 

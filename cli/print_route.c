@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <inttypes.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -45,7 +46,7 @@ static void route_row(const struct tctl_route *r, struct route_cells *c, const c
 		snprintf(c->ttl, sizeof(c->ttl), "inherit");
 	else
 		snprintf(c->ttl, sizeof(c->ttl), "%u", e->ttl);
-	if (e->tos == TCTL_TOS_INHERIT)
+	if (e->tos == TCTL_TOS_INHERIT && e->family == AF_INET)
 		snprintf(c->tos, sizeof(c->tos), "inherit");
 	else
 		snprintf(c->tos, sizeof(c->tos), "%u", e->tos);

@@ -72,7 +72,27 @@ static int explain_create_error(struct tctl_nl *nl, const struct tctl_dev *d, in
 	return ret;
 }
 
-int tctl_dev_add(struct tctl_nl *nl, struct tctl_dev *d, struct tctl_err *err)
+static int read_back(struct tctl_nl *nl, const char *name, struct tctl_dev *made,
+		     struct tctl_err *err)
+{
+	struct tctl_dev_list devs = { 0 };
+	const struct tctl_dev *d;
+	int ret = tctl_link_dump(nl, &devs, err);
+
+	if (!ret) {
+		d = tctl_dev_list_find(&devs, name);
+		if (d)
+			*made = *d;
+		else
+			ret = tctl_err_state(err, ENODEV, "device %s vanished after it was "
+					     "created", name);
+	}
+	tctl_dev_list_free(&devs);
+	return ret;
+}
+
+int tctl_dev_add(struct tctl_nl *nl, struct tctl_dev *d, struct tctl_dev *made,
+		 struct tctl_err *err)
 {
 	struct tctl_dev_list devs = { 0 };
 	int ret;
@@ -85,8 +105,8 @@ int tctl_dev_add(struct tctl_nl *nl, struct tctl_dev *d, struct tctl_err *err)
 		return ret;
 	ret = tctl_link_create(nl, d, err);
 	if (ret)
-		ret = explain_create_error(nl, d, ret, err);
-	return ret;
+		return explain_create_error(nl, d, ret, err);
+	return read_back(nl, d->name, made, err);
 }
 
 /* The named device, which must be one of the tunnel kinds tunnelctl manages. */

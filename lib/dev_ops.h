@@ -10,7 +10,12 @@
 #include "model.h"
 #include "nl.h"
 
-int tctl_dev_add(struct tctl_nl *nl, struct tctl_dev *d, struct tctl_err *err);
+/*
+ * Create d; *made is the device as the kernel then reports it (the kernel
+ * clamps a tunnel's MTU to its maximum instead of refusing it).
+ */
+int tctl_dev_add(struct tctl_nl *nl, struct tctl_dev *d, struct tctl_dev *made,
+		 struct tctl_err *err);
 int tctl_dev_del(struct tctl_nl *nl, const char *name, struct tctl_err *err);
 int tctl_dev_set(struct tctl_nl *nl, struct tctl_dev *change, struct tctl_err *err);
 /* External tunnel devices, or the one named (NULL: all). */

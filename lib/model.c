@@ -147,6 +147,11 @@ uint32_t tctl_route_default_metric(int family)
 	return family == AF_INET6 ? 1024 : 0;
 }
 
+uint32_t tctl_route_effective_metric(int family, uint32_t metric)
+{
+	return metric ? metric : tctl_route_default_metric(family);
+}
+
 int tctl_route_key_cmp(const struct tctl_route *a, const struct tctl_route *b)
 {
 	int c;

@@ -138,6 +138,8 @@ void tctl_route_list_sort(struct tctl_route_list *l);
 
 /* The kernel's default metric when none is given. */
 uint32_t tctl_route_default_metric(int family);
+/* The metric the kernel stores for a requested one (IPv6 turns 0 into 1024). */
+uint32_t tctl_route_effective_metric(int family, uint32_t metric);
 /* Order by family, table, prefix, metric: the kernel's identity of a route. */
 int tctl_route_key_cmp(const struct tctl_route *a, const struct tctl_route *b);
 /* "10.1.2.0/24 (table main, metric 0)" */

@@ -210,5 +210,8 @@ int tctl_link_change(struct tctl_nl *nl, int ifindex, const struct tctl_dev *cha
 
 	if (!msg)
 		return tctl_err_nomem(err);
+	if (change->has & TCTL_DEV_HAS_MTU)
+		return tctl_nl_request(nl, msg, err, "changing device %s (mtu %u)",
+				       change->name, change->mtu);
 	return tctl_nl_request(nl, msg, err, "changing device %s", change->name);
 }

@@ -28,7 +28,7 @@ enum { GROUP_KEY = 1 };
 	{ "ttl", "TTL", TCTL_VAL_NUMBER, NULL, 0, 0,			\
 	  "outer TTL or hop limit, 1-255, or inherit (0)" },		\
 	{ "tos", "TOS", TCTL_VAL_NUMBER, NULL, 0, 0,			\
-	  "outer TOS or traffic class, 0-255, or inherit (1)" },	\
+	  "outer TOS or traffic class, 0-255; inherit (IPv4 underlay)" }, \
 	{ "key", NULL, TCTL_VAL_NONE, NULL, 0, GROUP_KEY,		\
 	  "put the id on the wire as the GRE key (default with id on GRE)" }, \
 	{ "nokey", NULL, TCTL_VAL_NONE, NULL, 0, GROUP_KEY,		\
@@ -164,6 +164,11 @@ static int encap_from_args(const struct tctl_args *a, struct tctl_encap *e,
 		e->has |= TCTL_ENCAP_HAS_TTL;
 	}
 	if ((v = tctl_args_get(a, "tos"))) {
+		/* ip6gre and ip6tnl copy the metadata's tos as is: 1 is not "inherit". */
+		if (!strcmp(v, "inherit") && e->family == AF_INET6)
+			return tctl_err_usage(err, "tos inherit: an IPv6 underlay (encap ip6) "
+					      "takes the traffic class as given and cannot "
+					      "inherit it; give a number");
 		if (tctl_parse_tos(v, &e->tos, err))
 			return -EINVAL;
 		e->has |= TCTL_ENCAP_HAS_TOS;
@@ -226,8 +231,7 @@ int tctl_route_from_args(const struct tctl_args *a, struct tctl_route *r,
 		return -EINVAL;
 	if (given)
 		r->has |= TCTL_ROUTE_HAS_METRIC;
-	else
-		r->metric = tctl_route_default_metric(r->dst.addr.family);
+	r->metric = tctl_route_effective_metric(r->dst.addr.family, r->metric);
 	return 0;
 }
 
@@ -268,8 +272,11 @@ int tctl_route_filter_from_args(const struct tctl_args *a,
 	}
 	if (metric_from_args(a, &f->metric, &given, err))
 		return -EINVAL;
-	if (given)
+	if (given) {
 		f->has |= TCTL_FILTER_HAS_METRIC;
+		if (f->has & TCTL_FILTER_HAS_DST)
+			f->metric = tctl_route_effective_metric(f->dst.addr.family, f->metric);
+	}
 	return 0;
 }
 

@@ -91,6 +91,10 @@ R="route add 10.5.0.0/16"
 @test "51 route del with a malformed prefix" { bad 2 'prefix "10.1.0.0/40": prefix length must be 0 to 32' -- route del 10.1.0.0/40; }
 @test "52 --proto out of range" { bad 2 '--proto "300": must be a route protocol number from 5 to 255' -- --proto 300 route flush; }
 @test "53 unknown global option" { bad 2 'Usage: tunnelctl' -- --frobnicate route show; }
+@test "55 IPv6 metric 0 is 1024: replace cannot take over another protocol's route" {
+	ip -n "$NS" -6 route add 2001:db8:5::/64 encap ip6 dst 2001:db8::5 dev v0 proto static
+	bad 1 "route 2001:db8:5::/64 (table main, metric 1024) exists and belongs to protocol static" -- route replace 2001:db8:5::/64 dst 2001:db8::9 dev v0 metric 0
+}
 @test "54 no CAP_NET_ADMIN" {
 	# A fresh namespace of its own, so even a failed privilege drop writes nowhere real.
 	run unshare -n setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \

@@ -101,10 +101,27 @@ load ../lib/common
 	assert_output --partial 'src "2001:db8::1" is not an IPv4 address'
 }
 
-@test "route add: IPv6 routes default to metric 1024, as the kernel does" {
+@test "route add: IPv6 routes default to metric 1024, and 0 means 1024, as in the kernel" {
 	probe parse route add 2001:db8::/64 dst 1.2.3.4 dev g
 	run jq '.metric' <<<"$output"
 	assert_output "1024"
+	probe parse route add 2001:db8::/64 dst 1.2.3.4 dev g metric 0
+	run jq '.metric' <<<"$output"
+	assert_output "1024"
+	probe parse route del 2001:db8::/64 metric 0
+	run jq '.metric' <<<"$output"
+	assert_output "1024"
+	probe parse route add 10.0.0.0/8 dst 1.2.3.4 dev g metric 0
+	run jq '.metric' <<<"$output"
+	assert_output "0"
+}
+
+@test "route add: tos inherit exists only for an IPv4 underlay" {
+	probe parse route add 10.0.0.0/8 dst 2001:db8::1 tos inherit dev g
+	assert_failure 2
+	assert_output --partial "tos inherit: an IPv6 underlay (encap ip6) takes the traffic class as given"
+	probe parse route add 10.0.0.0/8 dst 2001:db8::1 ttl inherit tos 0 dev g
+	assert_success
 }
 
 @test "route add: table names and numbers" {
