@@ -4,7 +4,6 @@
 #   make check      install what the tests need, run every test (host and VM tier)
 #   make demo       install what it needs, show three hosts talking over gre
 #   make install    PREFIX, DESTDIR, SBINDIR, MANDIR, BASHCOMPDIR, SYSCONFDIR
-#   make bench      benchmarks (ratios against ip -batch)
 
 PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
@@ -43,7 +42,7 @@ SAN_LIB_OBJ := $(LIB_SRC:%.c=$(B)/asan/%.o)
 SAN_CLI_OBJ := $(CLI_SRC:%.c=$(B)/asan/%.o)
 
 .PHONY: all check check-deps check-host check-host-asan check-vm check-docs \
-	demo install uninstall bench clean asan
+	demo install uninstall clean asan
 
 all: $(B)/tunnelctl $(B)/libprobe
 
@@ -127,9 +126,6 @@ install: $(B)/tunnelctl
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/tunnelctl $(DESTDIR)$(MANDIR)/man8/tunnelctl.8 \
 		$(DESTDIR)$(BASHCOMPDIR)/tunnelctl $(DESTDIR)$(RTPROTOSDIR)/tunnelctl.conf
-
-bench: all
-	bench/run.sh
 
 clean:
 	rm -rf $(B)

@@ -1,0 +1,58 @@
+#!/usr/bin/env bats
+# The man page, completion, README and install are kept true to the binary.
+
+load ../lib/common
+
+@test "man page lints clean" {
+	run mandoc -Tlint -W warning "$REPO/man/tunnelctl.8"
+	assert_success
+	assert_output ""
+}
+
+@test "man page documents every command and every keyword the grammar has" {
+	page=$(MANWIDTH=200 mandoc -Tutf8 "$REPO/man/tunnelctl.8" | col -b)
+	for object in dev route; do
+		run "$TUNNELCTL" help "$object"
+		assert_success
+		while read -r verb; do
+			[[ "$page" == *"$object $verb"* ]] || { echo "man page lacks '$object $verb'"; return 1; }
+			while read -r kw; do
+				grep -qw -- "$kw" <<<"$page" || { echo "man page lacks keyword '$kw' of $object $verb"; return 1; }
+			done < <("$TUNNELCTL" help "$object" "$verb" | awk 'NR > 2 { print $1 }')
+		done < <(awk -v o="$object" '$1 == "tunnelctl" && $2 == o { print $3 }' <<<"$output")
+	done
+	for opt in --json --pretty --netns --proto --help --version TUNNELCTL_PROTO 157 "EXIT STATUS"; do
+		[[ "$page" == *"$opt"* ]] || { echo "man page lacks $opt"; return 1; }
+	done
+}
+
+@test "README gives the two commands, and the usage it shows parses" {
+	run grep -c '^    make demo$\|^    make check$' "$REPO/README.md"
+	assert_output "2"
+	# Every tunnelctl command line in the README is accepted by the grammar.
+	while read -r line; do
+		read -ra words <<<"${line#*tunnelctl }"
+		while [[ ${words[0]} == -* ]]; do
+			[[ ${words[0]} == -n ]] && words=("${words[@]:1}")
+			words=("${words[@]:1}")
+		done
+		[[ ${words[0]} == route || ${words[0]} == dev ]] || continue
+		[[ ${#words[@]} -gt 1 ]] || continue
+		run "$LIBPROBE" parse "${words[@]}"
+		[ "$status" -eq 0 ] || { echo "README line does not parse: $line: $output"; return 1; }
+	done < <(grep -E '^\s+(# )?tunnelctl ' "$REPO/README.md" | sed 's/^\s*# //; s/[|>].*//')
+}
+
+@test "make install honours DESTDIR, PREFIX, MANDIR, BASHCOMPDIR and installs the protocol name" {
+	dest=$BATS_TEST_TMPDIR/root
+	run make -C "$REPO" --no-print-directory install DESTDIR="$dest" PREFIX=/opt/t \
+		MANDIR=/opt/man BASHCOMPDIR=/opt/bc SYSCONFDIR=/opt/etc
+	assert_success
+	[ -x "$dest/opt/t/sbin/tunnelctl" ]
+	[ -f "$dest/opt/man/man8/tunnelctl.8" ]
+	[ -f "$dest/opt/bc/tunnelctl" ]
+	run grep -v '^#' "$dest/opt/etc/iproute2/rt_protos.d/tunnelctl.conf"
+	assert_output --regexp '^157[[:space:]]+tunnelctl$'
+	run "$dest/opt/t/sbin/tunnelctl" --version
+	assert_success
+}
