@@ -31,6 +31,13 @@ SAN_CFLAGS = -std=gnu11 $(WARN) -O1 -g -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all $(PKG_CFLAGS) \
 	-DTUNNELCTL_VERSION='"$(VERSION)"' -MMD -MP
 
+FUZZ_CC := clang
+FUZZ_CFLAGS = -std=gnu11 $(WARN) -g -O1 -fno-omit-frame-pointer $(PKG_CFLAGS) \
+	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+FUZZ_TARGETS := fuzz_args fuzz_nlmsg
+# A fixed seed and run count: the same inputs every time, never a flaky check.
+FUZZ_RUNS ?= 300000
+
 LIB_SRC := $(wildcard lib/*.c)
 CLI_SRC := $(wildcard cli/*.c)
 PROBE_SRC := tests/tools/libprobe.c
@@ -40,9 +47,10 @@ LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o)
 SAN_LIB_OBJ := $(LIB_SRC:%.c=$(B)/asan/%.o)
 SAN_CLI_OBJ := $(CLI_SRC:%.c=$(B)/asan/%.o)
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(B)/fuzz/%.o)
 
-.PHONY: all check check-deps check-host check-host-asan check-vm check-docs \
-	demo install uninstall clean asan
+.PHONY: all check check-deps check-host check-host-asan check-vm check-docs check-fuzz \
+	demo install uninstall clean asan fuzz
 
 all: $(B)/tunnelctl $(B)/libprobe
 
@@ -76,10 +84,30 @@ $(B)/asan/libprobe: $(B)/asan/$(PROBE_SRC:.c=.o) $(B)/asan/libtunnelctl.a
 
 asan: $(B)/asan/tunnelctl $(B)/asan/libprobe
 
+$(B)/fuzz/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC-FUZZ $<"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/fuzz/%: $(B)/fuzz/tests/fuzz/%.o $(FUZZ_LIB_OBJ)
+	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(PKG_LIBS)
+
+fuzz: $(FUZZ_TARGETS:%=$(B)/fuzz/%)
+
 # ---- tests --------------------------------------------------------------
 
 check-deps:
-	@scripts/ensure-deps.sh build check vm
+	@scripts/ensure-deps.sh build check vm fuzz
+
+# Every parser under libFuzzer from its committed seeds, a fixed number of runs.
+check-fuzz: fuzz
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(B)/fuzz/corpus/$$t && \
+		echo "  FUZZ    $$t ($(FUZZ_RUNS) runs)" && \
+		$(B)/fuzz/$$t -seed=1 -runs=$(FUZZ_RUNS) -max_len=4096 -print_final_stats=0 \
+			$(B)/fuzz/corpus/$$t tests/fuzz/corpus/$$t 2>$(B)/fuzz/$$t.log || \
+			{ tail -40 $(B)/fuzz/$$t.log; exit 1; }; \
+	done
 
 # Host tier: unit tests of lib/ and real netlink in namespaces on this kernel.
 check-host: all
@@ -102,6 +130,7 @@ check: check-deps
 	$(MAKE) check-docs
 	$(MAKE) check-host
 	$(MAKE) check-host-asan
+	$(MAKE) check-fuzz
 	$(MAKE) check-vm
 
 # ---- demo ---------------------------------------------------------------
@@ -129,5 +158,7 @@ uninstall:
 
 clean:
 	rm -rf $(B)
+
+.SECONDARY:
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -57,7 +57,7 @@ static void parse_linkinfo(struct nlattr *linkinfo, struct tctl_dev *d)
 	parse_info_data(tb[IFLA_INFO_DATA], d);
 }
 
-static int parse_link(struct nlmsghdr *nlh, struct tctl_dev *d)
+int tctl_link_parse(struct nlmsghdr *nlh, struct tctl_dev *d)
 {
 	struct nlattr *tb[IFLA_MAX + 1];
 	struct ifinfomsg *ifi;
@@ -99,7 +99,7 @@ static int link_dump_cb(struct nlmsghdr *nlh, void *arg, struct tctl_err *err)
 	struct tctl_dev_list *out = arg;
 	struct tctl_dev d, *slot;
 
-	if (parse_link(nlh, &d))
+	if (tctl_link_parse(nlh, &d))
 		return 0;	/* not a link we can read: skip, as ip does */
 	slot = tctl_dev_list_push(out);
 	if (!slot)

@@ -6,6 +6,9 @@
 #include "model.h"
 #include "nl.h"
 
+/* Decode one RTM_NEWLINK message; negative when it is not one we can read. */
+int tctl_link_parse(struct nlmsghdr *nlh, struct tctl_dev *d);
+
 /* Every link of the namespace, in ifindex order. */
 int tctl_link_dump(struct tctl_nl *nl, struct tctl_dev_list *out, struct tctl_err *err);
 

@@ -26,11 +26,7 @@ struct dump_ctx {
 	int family;
 };
 
-/*
- * 1: a route we read (an encap ip/ip6 route, or any unicast route with
- * any_encap); 0: a route to skip; <0 malformed.
- */
-static int parse_route(struct nlmsghdr *nlh, struct tctl_route *r, bool any_encap)
+int tctl_route_parse(struct nlmsghdr *nlh, struct tctl_route *r, bool any_encap)
 {
 	struct nlattr *tb[RTA_MAX + 1];
 	struct rtmsg *rtm;
@@ -95,7 +91,7 @@ static int route_dump_cb(struct nlmsghdr *nlh, void *arg, struct tctl_err *err)
 {
 	struct dump_ctx *c = arg;
 	struct tctl_route r, *slot;
-	int ret = parse_route(nlh, &r, c->f->any_encap);
+	int ret = tctl_route_parse(nlh, &r, c->f->any_encap);
 
 	if (ret <= 0)
 		return 0;	/* other routes, and ones we cannot read, are skipped */

@@ -16,6 +16,12 @@ struct tctl_route_dump_filter {
 };
 
 /*
+ * Decode one RTM_NEWROUTE message.  1: a route we read (an encap ip/ip6
+ * route, or any route with any_encap); 0: a route to skip; <0 malformed.
+ */
+int tctl_route_parse(struct nlmsghdr *nlh, struct tctl_route *r, bool any_encap);
+
+/*
  * Every route the filter selects that carries encap ip/ip6 (or any route,
  * with any_encap), appended to out with dev names resolved through devs
  * (may be NULL).

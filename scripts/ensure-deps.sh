@@ -1,7 +1,7 @@
 #!/bin/bash
 # Install the Debian packages a make target needs, and nothing that is
 # already present.  Usage: scripts/ensure-deps.sh GROUP...
-# Groups: build, check, vm, demo.  apt-get update runs at most once per
+# Groups: build, check, vm, demo, fuzz.  apt-get update runs at most once per
 # invocation, and only when something is missing.
 set -euo pipefail
 
@@ -10,6 +10,7 @@ declare -A GROUP=(
 	[check]="bats bats-assert bats-support jq iproute2 iputils-ping tcpdump mandoc"
 	[vm]="qemu-system-x86 linux-image-amd64 busybox-static cpio gzip xz-utils kmod"
 	[demo]="iproute2 iputils-ping"
+	[fuzz]="clang libclang-rt-14-dev"
 )
 # qemu's recommends pull in a desktop stack; the VM needs none of it.
 NO_RECOMMENDS="qemu-system-x86"
@@ -32,7 +33,10 @@ if [[ $(id -u) -ne 0 ]]; then
 fi
 echo "ensure-deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -q >&2
+# One update per make run: skip it when the package lists are fresh.
+if [[ -z $(find /var/lib/apt/lists -maxdepth 1 -name '*_Packages*' -mmin -60 2>/dev/null | head -1) ]]; then
+	apt-get update -q >&2
+fi
 plain=() norec=()
 for p in "${missing[@]}"; do
 	if [[ " $NO_RECOMMENDS " == *" $p "* ]]; then norec+=("$p"); else plain+=("$p"); fi

@@ -10,7 +10,8 @@ load ../lib/common
 }
 
 @test "man page documents every command and every keyword the grammar has" {
-	page=$(MANWIDTH=200 mandoc -Tutf8 "$REPO/man/tunnelctl.8" | col -b)
+	# Plain text: drop the backspace overstrikes mandoc uses for bold.
+	page=$(MANWIDTH=200 mandoc -Tascii "$REPO/man/tunnelctl.8" | sed 's/.\x08//g')
 	for object in dev route; do
 		run "$TUNNELCTL" help "$object"
 		assert_success

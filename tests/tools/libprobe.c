@@ -15,6 +15,9 @@
  *   libprobe next OBJECT VERB ARG...  what completion offers after ARGs
  *   libprobe usage OBJECT VERB        the usage line
  *   libprobe closest WORD CAND...     the "did you mean" pick
+ *   libprobe rawdump NETNS route|link DIR
+ *                                     the kernel's dump messages, one file
+ *                                     each (seeds for tests/fuzz)
  */
 #include <json-c/json.h>
 #include <linux/rtnetlink.h>
@@ -26,6 +29,7 @@
 
 #include "../../lib/dev_args.h"
 #include "../../lib/model_json.h"
+#include "../../lib/nl.h"
 #include "../../lib/nl_encap.h"
 #include "../../lib/nl_route.h"
 #include "../../lib/number.h"
@@ -233,6 +237,61 @@ static int cmd_next(int argc, char **argv)
 	return 0;
 }
 
+struct raw_ctx {
+	const char *dir;
+	int type;
+	unsigned int n;
+};
+
+static struct nl_msg *raw_req(void *arg)
+{
+	struct raw_ctx *c = arg;
+	struct nl_msg *msg = tctl_nl_msg(c->type, NLM_F_DUMP);
+	/* A zeroed struct ifinfomsg or struct rtmsg: no filter. */
+	static const unsigned char hdr[sizeof(struct ifinfomsg)];
+
+	if (msg && nlmsg_append(msg, (void *)hdr, c->type == RTM_GETLINK ?
+				sizeof(struct ifinfomsg) : sizeof(struct rtmsg),
+				NLMSG_ALIGNTO) < 0) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+static int raw_cb(struct nlmsghdr *nlh, void *arg, struct tctl_err *err)
+{
+	struct raw_ctx *c = arg;
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s-%03u", c->dir,
+		 c->type == RTM_GETLINK ? "link" : "route", c->n++);
+	f = fopen(path, "we");
+	if (!f)
+		return tctl_err_set(err, TCTL_ERR_SYSTEM, 5, "cannot write %s", path);
+	fwrite(nlh, 1, nlh->nlmsg_len, f);
+	fclose(f);
+	return 0;
+}
+
+static int cmd_rawdump(int argc, char **argv)
+{
+	struct raw_ctx c = { .dir = argc > 2 ? argv[2] : NULL };
+	struct tctl_err err = { 0 };
+	struct tctl_nl *nl;
+	int ret;
+
+	if (argc != 3)
+		return fprintf(stderr, "rawdump NETNS route|link DIR\n"), 2;
+	c.type = !strcmp(argv[1], "link") ? RTM_GETLINK : RTM_GETROUTE;
+	if (tctl_nl_open(&nl, argv[0], &err))
+		return fail(&err);
+	ret = tctl_nl_dump(nl, raw_req, raw_cb, NULL, &c, &err);
+	tctl_nl_close(nl);
+	return ret ? fail(&err) : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct tctl_err err = { 0 };
@@ -275,6 +334,8 @@ int main(int argc, char **argv)
 			return 2;
 		tctl_syntax_usage(syn, buf, sizeof(buf));
 		puts(buf);
+	} else if (!strcmp(argv[-1], "rawdump")) {
+		return cmd_rawdump(argc, argv);
 	} else if (!strcmp(argv[-1], "closest") && argc >= 1) {
 		const char *c = tctl_closest(argv[0], (const char *const *)argv + 1,
 					     (size_t)argc - 1);
