@@ -15,6 +15,16 @@ two_hosts() {
 	ip -n "$B" link set ub up
 }
 
+# tunnel_pair MODE DEV: on $A and $B, an external MODE device DEV made by
+# tunnelctl, with the overlay addresses 10.0.1.1 (A) and 10.0.2.1 (B) on it.
+tunnel_pair() {
+	local mode=$1 dev=$2
+	"$TUNNELCTL" -n "$A" dev add "$dev" mode "$mode"
+	"$TUNNELCTL" -n "$B" dev add "$dev" mode "$mode"
+	ip -n "$A" addr add 10.0.1.1/32 dev "$dev"
+	ip -n "$B" addr add 10.0.2.1/32 dev "$dev"
+}
+
 # capture_start NS DEV FILTER: tcpdump into $BATS_TEST_TMPDIR/cap.pcap until
 # capture_stop; returns once tcpdump is listening.
 capture_start() {

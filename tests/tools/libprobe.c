@@ -15,6 +15,9 @@
  *   libprobe next OBJECT VERB ARG...  what completion offers after ARGs
  *   libprobe usage OBJECT VERB        the usage line
  *   libprobe closest WORD CAND...     the "did you mean" pick
+ *   libprobe batch NETNS DEV N BAD    N route adds (10.100.0.0/24 + i) through
+ *                                     DEV in one batch, the BAD-th through a
+ *                                     nonexistent ifindex; prints each outcome
  *   libprobe rawdump NETNS route|link DIR
  *                                     the kernel's dump messages, one file
  *                                     each (seeds for tests/fuzz)
@@ -31,6 +34,7 @@
 #include "../../lib/model_json.h"
 #include "../../lib/nl.h"
 #include "../../lib/nl_encap.h"
+#include "../../lib/nl_link.h"
 #include "../../lib/nl_route.h"
 #include "../../lib/number.h"
 #include "../../lib/route_args.h"
@@ -292,6 +296,62 @@ static int cmd_rawdump(int argc, char **argv)
 	return ret ? fail(&err) : 0;
 }
 
+static int build_batch(struct tctl_nl_batch *b, int oif, unsigned long n,
+		       unsigned long bad, struct tctl_err *err)
+{
+	for (unsigned long i = 0; i < n; i++) {
+		struct tctl_route r = {
+			.table = TCTL_TABLE_MAIN, .protocol = TCTL_RTPROT_DEFAULT,
+			.oif = i == bad ? 999999 : oif,
+			.encap = { .has = TCTL_ENCAP_HAS_ID | TCTL_ENCAP_HAS_DST,
+				   .family = AF_INET, .id = i },
+		};
+		uint8_t net[4] = { 10, (uint8_t)(100 + (i >> 16)), (uint8_t)(i >> 8), (uint8_t)i };
+		uint8_t dst[4] = { 192, 0, 2, 1 };
+
+		tctl_addr_set(&r.dst.addr, AF_INET, net);
+		r.dst.len = 32;
+		tctl_addr_set(&r.encap.dst, AF_INET, dst);
+		if (tctl_nl_batch_add(b, tctl_route_msg_new(&r, false), err, "route #%lu", i))
+			return -1;
+	}
+	return 0;
+}
+
+static int cmd_batch(int argc, char **argv)
+{
+	struct tctl_nl_batch b = { 0 };
+	struct tctl_err err = { 0 };
+	struct tctl_dev_list devs = { 0 };
+	const struct tctl_dev *d;
+	struct tctl_nl *nl;
+	int ret = 2;
+
+	if (argc != 4)
+		return fprintf(stderr, "batch NETNS DEV N BAD\n"), 2;
+	if (tctl_nl_open(&nl, argv[0], &err))
+		return fail(&err);
+	if (tctl_link_dump(nl, &devs, &err) || !(d = tctl_dev_list_find(&devs, argv[1])) ||
+	    build_batch(&b, d->ifindex, strtoul(argv[2], NULL, 10),
+			strtoul(argv[3], NULL, 10), &err) ||
+	    tctl_nl_batch_run(nl, &b, &err)) {
+		fprintf(stderr, "batch: %s\n", err.msg[0] ? err.msg : "no such device");
+	} else {
+		for (size_t i = 0; i < b.n; i++) {
+			if (!b.ops[i].error)
+				continue;
+			tctl_nl_op_error(&b.ops[i], &err);
+			printf("failed %s\n", err.msg);
+		}
+		printf("sent %zu failed %zu\n", b.n, b.failed);
+		ret = 0;
+	}
+	tctl_nl_batch_free(&b);
+	tctl_dev_list_free(&devs);
+	tctl_nl_close(nl);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	struct tctl_err err = { 0 };
@@ -334,6 +394,8 @@ int main(int argc, char **argv)
 			return 2;
 		tctl_syntax_usage(syn, buf, sizeof(buf));
 		puts(buf);
+	} else if (!strcmp(argv[-1], "batch")) {
+		return cmd_batch(argc, argv);
 	} else if (!strcmp(argv[-1], "rawdump")) {
 		return cmd_rawdump(argc, argv);
 	} else if (!strcmp(argv[-1], "closest") && argc >= 1) {

@@ -12,11 +12,7 @@ teardown() {
 
 @test "gre: ping across; the GRE key is the route's id, outer ttl and tos as asked" {
 	two_hosts
-	tctl -n "$A" dev add gre01 mode gre
-	assert_success
-	tctl -n "$B" dev add gre01 mode gre
-	ip -n "$A" addr add 10.0.1.1/32 dev gre01
-	ip -n "$B" addr add 10.0.2.1/32 dev gre01
+	tunnel_pair gre gre01
 	tctl -n "$A" route add 10.0.2.0/24 id 100 dst 192.168.1.2 ttl 10 tos 0x10 dev gre01
 	assert_success
 	tctl -n "$B" route add 10.0.1.0/24 id 200 dst 192.168.1.1 ttl 20 tos 0x28 dev gre01
@@ -31,10 +27,7 @@ teardown() {
 
 @test "gre: nokey sends GRE without a key" {
 	two_hosts
-	tctl -n "$A" dev add gre01 mode gre
-	tctl -n "$B" dev add gre01 mode gre
-	ip -n "$A" addr add 10.0.1.1/32 dev gre01
-	ip -n "$B" addr add 10.0.2.1/32 dev gre01
+	tunnel_pair gre gre01
 	tctl -n "$A" route add 10.0.2.0/24 id 100 nokey dst 192.168.1.2 dev gre01
 	tctl -n "$B" route add 10.0.1.0/24 dst 192.168.1.1 dev gre01
 	capture_start "$B" ub "ip proto 47"
@@ -47,11 +40,7 @@ teardown() {
 
 @test "ipip: ping across an external ipip device" {
 	two_hosts
-	tctl -n "$A" dev add ipip01 mode ipip
-	assert_success
-	tctl -n "$B" dev add ipip01 mode ipip
-	ip -n "$A" addr add 10.0.1.1/32 dev ipip01
-	ip -n "$B" addr add 10.0.2.1/32 dev ipip01
+	tunnel_pair ipip ipip01
 	tctl -n "$A" route add 10.0.2.0/24 dst 192.168.1.2 ttl 33 dev ipip01
 	assert_success
 	tctl -n "$B" route add 10.0.1.0/24 dst 192.168.1.1 dev ipip01
@@ -81,11 +70,7 @@ teardown() {
 
 @test "ip6gre: an IPv6 underlay, hop limit and key as asked" {
 	two_hosts
-	tctl -n "$A" dev add g6 mode ip6gre
-	assert_success
-	tctl -n "$B" dev add g6 mode ip6gre
-	ip -n "$A" addr add 10.0.1.1/32 dev g6
-	ip -n "$B" addr add 10.0.2.1/32 dev g6
+	tunnel_pair ip6gre g6
 	tctl -n "$A" route add 10.0.2.0/24 id 9 dst fd00::2 ttl 17 dev g6
 	assert_success
 	tctl -n "$B" route add 10.0.1.0/24 encap ip6 id 9 dst fd00::1 dev g6
@@ -98,11 +83,7 @@ teardown() {
 
 @test "ip6tnl: IPv4 and IPv6 overlays over an IPv6 underlay" {
 	two_hosts
-	tctl -n "$A" dev add t6 mode ip6tnl
-	assert_success
-	tctl -n "$B" dev add t6 mode ip6tnl
-	ip -n "$A" addr add 10.0.1.1/32 dev t6
-	ip -n "$B" addr add 10.0.2.1/32 dev t6
+	tunnel_pair ip6tnl t6
 	ip -n "$A" addr add fd01::1/128 dev t6 nodad
 	ip -n "$B" addr add fd02::1/128 dev t6 nodad
 	tctl -n "$A" route add 10.0.2.0/24 dst fd00::2 dev t6
