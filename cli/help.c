@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../lib/model.h"
 #include "cli.h"
 
 static void verb_usage(const char *prog, const struct tctl_syntax *syn)
@@ -52,7 +53,7 @@ static void overview(const char *prog)
 	       "  -n, --netns NAME    work inside network namespace NAME\n"
 	       "      --proto N       route protocol that marks tunnelctl's routes (default %d)\n"
 	       "  -h, --help          this text\n"
-	       "  -V, --version       version\n\n", prog, prog, 157);
+	       "  -V, --version       version\n\n", prog, prog, TCTL_RTPROT_DEFAULT);
 	for (size_t i = 0; cli_objects[i]; i++) {
 		object_help(prog, cli_objects[i], false);
 		printf("\n");

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <linux/rtnetlink.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -82,7 +83,7 @@ int tctl_route_check(struct tctl_route *r, const struct tctl_dev_list *devs,
 		return tctl_err_state(err, ENODEV, "device \"%s\" does not exist", r->dev);
 	r->oif = d->ifindex;
 	r->protocol = tctl_own_proto();
-	r->type = 1;	/* RTN_UNICAST */
+	r->type = RTN_UNICAST;
 	if (d->kind == TCTL_KIND_OTHER)
 		return 0;	/* e.g. veth, vxlan: the kernel decides */
 	ki = tctl_kind_info(d->kind);

@@ -12,8 +12,8 @@
 #   124  the guest did not finish within --timeout (default 900 s)
 #   125  the guest ended without reporting a status (panic, init failure)
 #   2    bad usage, or a host tool is missing
-# On a nonzero result the console log's path (build/vm/console.log) is
-# printed on stderr; on 124/125 the whole console is too.
+# On a nonzero result the whole guest console and its path
+# (build/vm/console.log) are printed on stderr.
 #
 # How the status comes back: the guest writes it to a file on a second,
 # writable 9p share (this run's directory); that cannot be confused with
@@ -242,6 +242,8 @@ main() {
 		exit 125
 	fi
 	if ((rc != 0)); then
+		# The kernel's side of a failure (warnings, oopses) is on the console.
+		dump_console
 		echo "vm-run: command exited $rc; guest console: $VM_DIR/console.log" >&2
 	fi
 	exit "$rc"
