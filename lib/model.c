@@ -177,3 +177,36 @@ const char *tctl_route_describe(const struct tctl_route *r, char *buf, size_t le
 		 tctl_table_name(r->table, t, sizeof(t)), r->metric);
 	return buf;
 }
+
+struct tctl_nexthop *tctl_nexthop_list_push(struct tctl_nexthop_list *l)
+{
+	return list_push((void **)&l->v, &l->n, &l->cap, sizeof(*l->v));
+}
+
+void tctl_nexthop_list_free(struct tctl_nexthop_list *l)
+{
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+static int nexthop_qsort_cmp(const void *a, const void *b)
+{
+	uint32_t x = ((const struct tctl_nexthop *)a)->id;
+	uint32_t y = ((const struct tctl_nexthop *)b)->id;
+
+	return x < y ? -1 : x > y;
+}
+
+void tctl_nexthop_list_sort(struct tctl_nexthop_list *l)
+{
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof(*l->v), nexthop_qsort_cmp);
+}
+
+const struct tctl_nexthop *tctl_nexthop_list_find(const struct tctl_nexthop_list *l,
+						  uint32_t id)
+{
+	struct tctl_nexthop key = { .id = id };
+
+	return l->n ? bsearch(&key, l->v, l->n, sizeof(*l->v), nexthop_qsort_cmp) : NULL;
+}

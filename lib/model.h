@@ -111,6 +111,7 @@ struct tctl_encap {
 #define TCTL_ROUTE_HAS_DEV	(1u << 2)
 #define TCTL_ROUTE_HAS_ENCAP	(1u << 3)
 #define TCTL_ROUTE_HAS_DST	(1u << 4)
+#define TCTL_ROUTE_HAS_NHID	(1u << 5)
 
 #define TCTL_TABLE_MAIN 254
 
@@ -124,7 +125,8 @@ struct tctl_route {
 	uint8_t type;
 	int oif;
 	char dev[IFNAMSIZ];
-	struct tctl_encap encap;
+	struct tctl_encap encap;	/* inline, or the nexthop's (shown) */
+	uint32_t nhid;			/* TCTL_ROUTE_HAS_NHID: by nexthop object */
 };
 
 struct tctl_route_list {
@@ -144,5 +146,37 @@ uint32_t tctl_route_effective_metric(int family, uint32_t metric);
 int tctl_route_key_cmp(const struct tctl_route *a, const struct tctl_route *b);
 /* "10.1.2.0/24 (table main, metric 0)" */
 const char *tctl_route_describe(const struct tctl_route *r, char *buf, size_t len);
+
+/* Nexthop object ------------------------------------------------------ */
+
+#define TCTL_NH_HAS_ENCAP	(1u << 0)
+#define TCTL_NH_HAS_DEV		(1u << 1)
+/* Kinds of nexthop tunnelctl reads but never makes. */
+#define TCTL_NH_GROUP		(1u << 8)
+#define TCTL_NH_BLACKHOLE	(1u << 9)
+#define TCTL_NH_GATEWAY		(1u << 10)
+#define TCTL_NH_FDB		(1u << 11)
+
+struct tctl_nexthop {
+	uint32_t has;
+	uint32_t id;
+	int family;		/* AF_INET or AF_INET6: which routes may use it */
+	uint8_t protocol;
+	int oif;
+	char dev[IFNAMSIZ];
+	struct tctl_encap encap;
+};
+
+struct tctl_nexthop_list {
+	struct tctl_nexthop *v;
+	size_t n, cap;
+};
+
+struct tctl_nexthop *tctl_nexthop_list_push(struct tctl_nexthop_list *l);
+void tctl_nexthop_list_free(struct tctl_nexthop_list *l);
+void tctl_nexthop_list_sort(struct tctl_nexthop_list *l);
+/* Binary search of a sorted list. */
+const struct tctl_nexthop *tctl_nexthop_list_find(const struct tctl_nexthop_list *l,
+						  uint32_t id);
 
 #endif

@@ -31,10 +31,15 @@
  * are small.  64 KiB never truncates.
  */
 #define RECV_BUF_SIZE (64 * 1024)
-/* Stay well under the default socket send buffer and UIO_MAXIOV. */
-#define CHUNK_MAX_MSGS 256
-#define CHUNK_MAX_BYTES (96 * 1024)
-/* Acks of a full chunk must fit the receive buffer (truesize ~1 KiB each). */
+/*
+ * One chunk is one sendmsg: under UIO_MAXIOV (1024) iovecs with the
+ * barrier, and well under the send buffer we ask for.  The kernel handles
+ * a whole chunk inside sendmsg, taking the RTNL lock once per message, so
+ * other rtnetlink users interleave between messages.
+ */
+#define CHUNK_MAX_MSGS 1000
+#define CHUNK_MAX_BYTES (256 * 1024)
+/* Room for a chunk of failures (truesize ~1 KiB each) and large dumps. */
 #define SOCK_BUF_SIZE (4 * 1024 * 1024)
 #define MAX_DUMP_ATTEMPTS 8
 #define RECV_TIMEOUT_SEC 120
@@ -119,6 +124,9 @@ static int socket_setup(struct tctl_nl *nl, struct tctl_err *err)
 	if (setsockopt(nl->fd, SOL_SOCKET, SO_RCVBUFFORCE, &(int){ SOCK_BUF_SIZE },
 		       sizeof(int)) < 0)
 		set_opt(nl->fd, SOL_SOCKET, SO_RCVBUF, SOCK_BUF_SIZE);
+	if (setsockopt(nl->fd, SOL_SOCKET, SO_SNDBUFFORCE, &(int){ SOCK_BUF_SIZE },
+		       sizeof(int)) < 0)
+		set_opt(nl->fd, SOL_SOCKET, SO_SNDBUF, SOCK_BUF_SIZE);
 	struct timeval tv = { .tv_sec = RECV_TIMEOUT_SEC };
 	(void)setsockopt(nl->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	return 0;
@@ -344,61 +352,95 @@ static int send_iov(struct tctl_nl *nl, struct iovec *iov, size_t cnt,
 	return 0;
 }
 
-/* Record the ack of one request of the chunk [first, first + cnt). */
-static void record_ack(struct tctl_nl_batch *b, size_t first, size_t cnt,
-		       struct nlmsghdr *nlh, size_t *pending)
+/* Record a failure reported for one request of the chunk ops[0..cnt). */
+static void record_error(struct tctl_nl_op *ops, size_t cnt, struct nlmsghdr *nlh,
+			 size_t *failed)
 {
 	struct nlmsgerr *e = nlmsg_data(nlh);
 	struct tctl_nl_op *op;
-	uint32_t base = b->ops[first].seq;
 	size_t idx;
 
-	if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(*e))
+	if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(*e) || !e->error)
 		return;
-	idx = (size_t)(nlh->nlmsg_seq - base);
+	idx = (size_t)(nlh->nlmsg_seq - ops[0].seq);
 	if (idx >= cnt)
 		return;		/* a stale reply from an earlier exchange */
-	op = &b->ops[first + idx];
-	if (op->acked)
+	op = &ops[idx];
+	if (op->error)
 		return;
-	op->acked = true;
 	op->error = e->error;
-	if (e->error) {
-		op->ext_msg = error_ext_ack(nlh);
-		b->failed++;
-	}
-	(*pending)--;
+	op->ext_msg = error_ext_ack(nlh);
+	(*failed)++;
 }
 
-static int run_chunk(struct tctl_nl *nl, struct tctl_nl_batch *b, size_t first,
-		     size_t cnt, struct tctl_err *err)
+/*
+ * Send ops[0..cnt) in one sendmsg and learn which failed.  The requests
+ * carry no NLM_F_ACK, so the kernel answers only the ones that fail (each
+ * with its sequence number); a NLMSG_NOOP with NLM_F_ACK goes last as a
+ * barrier: the kernel handles a sendmsg's messages in order, so once the
+ * barrier's ack is read every failure before it has been read too.  One
+ * receive per chunk instead of one per request.
+ */
+static int run_chunk(struct tctl_nl *nl, struct tctl_nl_op *ops, size_t cnt,
+		     size_t *failed, struct tctl_err *err)
 {
-	struct iovec iov[CHUNK_MAX_MSGS];
-	size_t pending = cnt;
+	struct iovec iov[CHUNK_MAX_MSGS + 1];
+	struct nlmsghdr barrier = {
+		.nlmsg_len = NLMSG_HDRLEN, .nlmsg_type = NLMSG_NOOP,
+		.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK,
+	};
+	bool done = false;
 
 	for (size_t i = 0; i < cnt; i++) {
-		struct nlmsghdr *h = nlmsg_hdr(b->ops[first + i].msg);
+		struct nlmsghdr *h = nlmsg_hdr(ops[i].msg);
 
-		h->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
-		h->nlmsg_seq = b->ops[first + i].seq = ++nl->seq;
+		h->nlmsg_flags = (uint16_t)((h->nlmsg_flags | NLM_F_REQUEST) & ~NLM_F_ACK);
+		h->nlmsg_seq = ops[i].seq = ++nl->seq;
 		h->nlmsg_pid = nl->portid;
 		iov[i].iov_base = h;
 		iov[i].iov_len = h->nlmsg_len;
 	}
-	if (send_iov(nl, iov, cnt, err))
+	barrier.nlmsg_seq = ++nl->seq;
+	barrier.nlmsg_pid = nl->portid;
+	iov[cnt].iov_base = &barrier;
+	iov[cnt].iov_len = barrier.nlmsg_len;
+	if (send_iov(nl, iov, cnt + 1, err))
 		return -EIO;
-	while (pending) {
+	while (!done) {
 		ssize_t n = sock_recv(nl, err);
 		struct nlmsghdr *nlh = (struct nlmsghdr *)nl->buf;
 		int len = (int)n;
 
 		if (n < 0)
 			return (int)n;
-		for (; nlmsg_ok(nlh, len); nlh = nlmsg_next(nlh, &len))
-			if (nlh->nlmsg_type == NLMSG_ERROR)
-				record_ack(b, first, cnt, nlh, &pending);
+		for (; nlmsg_ok(nlh, len); nlh = nlmsg_next(nlh, &len)) {
+			if (nlh->nlmsg_type != NLMSG_ERROR)
+				continue;
+			if (nlh->nlmsg_seq == barrier.nlmsg_seq)
+				done = true;
+			else
+				record_error(ops, cnt, nlh, failed);
+		}
 	}
+	for (size_t i = 0; i < cnt; i++)
+		ops[i].acked = true;
 	return 0;
+}
+
+/* How many of ops[0..n) make the next chunk. */
+static size_t chunk_len(struct tctl_nl_op *ops, size_t n)
+{
+	size_t cnt = 0, bytes = 0;
+
+	while (cnt < n && cnt < CHUNK_MAX_MSGS) {
+		size_t len = nlmsg_hdr(ops[cnt].msg)->nlmsg_len;
+
+		if (cnt && bytes + len > CHUNK_MAX_BYTES)
+			break;
+		bytes += len;
+		cnt++;
+	}
+	return cnt;
 }
 
 int tctl_nl_batch_run(struct tctl_nl *nl, struct tctl_nl_batch *b,
@@ -408,23 +450,49 @@ int tctl_nl_batch_run(struct tctl_nl *nl, struct tctl_nl_batch *b,
 
 	b->failed = 0;
 	while (next < b->n) {
-		size_t cnt = 0, bytes = 0;
-		int ret;
+		size_t cnt = chunk_len(&b->ops[next], b->n - next);
+		int ret = run_chunk(nl, &b->ops[next], cnt, &b->failed, err);
 
-		while (next + cnt < b->n && cnt < CHUNK_MAX_MSGS) {
-			size_t len = nlmsg_hdr(b->ops[next + cnt].msg)->nlmsg_len;
-
-			if (cnt && bytes + len > CHUNK_MAX_BYTES)
-				break;
-			bytes += len;
-			cnt++;
-		}
-		ret = run_chunk(nl, b, next, cnt, err);
 		if (ret)
 			return ret;
 		next += cnt;
 	}
 	return 0;
+}
+
+int tctl_nl_stream(struct tctl_nl *nl, size_t n, tctl_nl_make_cb make,
+		   tctl_nl_done_cb done, void *arg, struct tctl_err *err)
+{
+	static struct tctl_nl_op win[CHUNK_MAX_MSGS];
+	size_t next = 0, failed = 0, built;
+	int ret = 0;
+
+	while (next < n && !ret) {
+		size_t bytes = 0, cnt;
+
+		for (built = 0; next + built < n && built < CHUNK_MAX_MSGS &&
+		     bytes < CHUNK_MAX_BYTES; built++) {
+			memset(&win[built], 0, sizeof(win[built]));
+			win[built].msg = make(next + built, arg);
+			if (!win[built].msg) {
+				ret = tctl_err_nomem(err);
+				break;
+			}
+			bytes += nlmsg_hdr(win[built].msg)->nlmsg_len;
+		}
+		for (size_t i = 0; !ret && i < built; i += cnt) {
+			cnt = chunk_len(&win[i], built - i);
+			ret = run_chunk(nl, &win[i], cnt, &failed, err);
+			for (size_t k = i; !ret && k < i + cnt; k++)
+				done(next + k, win[k].error, win[k].ext_msg, arg);
+		}
+		for (size_t k = 0; k < built; k++) {
+			nlmsg_free(win[k].msg);
+			free(win[k].ext_msg);
+		}
+		next += built;
+	}
+	return ret;
 }
 
 int tctl_nl_request(struct tctl_nl *nl, struct nl_msg *msg, struct tctl_err *err,

@@ -60,6 +60,18 @@ int tctl_nl_batch_run(struct tctl_nl *nl, struct tctl_nl_batch *b,
 		      struct tctl_err *err);
 void tctl_nl_batch_free(struct tctl_nl_batch *b);
 
+/*
+ * Stream: requests 0..n-1 made on demand by make (NULL: out of memory) and
+ * sent in chunks, so that memory holds one chunk, not the whole set; done
+ * is called for each with its outcome (0 or the kernel's negative errno,
+ * and its extended-ack text or NULL) in order.  Returns 0 when the
+ * exchange worked, negative on a transport failure.
+ */
+typedef struct nl_msg *(*tctl_nl_make_cb)(size_t i, void *arg);
+typedef void (*tctl_nl_done_cb)(size_t i, int error, const char *ext_msg, void *arg);
+int tctl_nl_stream(struct tctl_nl *nl, size_t n, tctl_nl_make_cb make,
+		   tctl_nl_done_cb done, void *arg, struct tctl_err *err);
+
 /* Format one failed op: "label: kernel text (strerror)". */
 void tctl_nl_op_error(const struct tctl_nl_op *op, struct tctl_err *err);
 

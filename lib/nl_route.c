@@ -16,6 +16,7 @@ static struct nla_policy route_policy[RTA_MAX + 1] = {
 	[RTA_TABLE] = { .type = NLA_U32 },
 	[RTA_ENCAP_TYPE] = { .type = NLA_U16 },
 	[RTA_ENCAP] = { .type = NLA_NESTED },
+	[RTA_NH_ID] = { .type = NLA_U32 },
 };
 
 struct dump_ctx {
@@ -41,9 +42,16 @@ int tctl_route_parse(struct nlmsghdr *nlh, struct tctl_route *r, bool any_encap)
 	if (rtm->rtm_flags & RTM_F_CLONED)
 		return 0;
 	memset(r, 0, sizeof(*r));
+	if (tb[RTA_NH_ID]) {
+		r->nhid = nla_get_u32(tb[RTA_NH_ID]);
+		r->has |= TCTL_ROUTE_HAS_NHID;
+	}
+	/* With nexthop_compat_mode the kernel adds the nexthop's encap too. */
 	ret = tctl_encap_parse(tb[RTA_ENCAP_TYPE], tb[RTA_ENCAP], &r->encap);
-	if (ret < 0 || (ret == 0 && !any_encap))
+	if (ret < 0)
 		return ret;
+	if (ret == 0 && !any_encap && !r->nhid)
+		return 0;
 	if (ret == 1)
 		r->has |= TCTL_ROUTE_HAS_ENCAP;
 	r->has |= TCTL_ROUTE_HAS_DST | TCTL_ROUTE_HAS_TABLE | TCTL_ROUTE_HAS_METRIC;
@@ -175,7 +183,9 @@ static struct nl_msg *route_msg(int type, int flags, const struct tctl_route *r,
 	    nla_put(msg, RTA_DST, tctl_family_bytes(family), r->dst.addr.bytes) < 0 ||
 	    nla_put_u32(msg, RTA_TABLE, r->table) < 0 ||
 	    nla_put_u32(msg, RTA_PRIORITY, r->metric) < 0 ||
-	    (r->oif && nla_put_u32(msg, RTA_OIF, (uint32_t)r->oif) < 0)) {
+	    /* The kernel matches no nhid route to a delete that names a device. */
+	    (r->oif && !(r->has & TCTL_ROUTE_HAS_NHID) &&
+	     nla_put_u32(msg, RTA_OIF, (uint32_t)r->oif) < 0)) {
 		nlmsg_free(msg);
 		return NULL;
 	}
@@ -185,10 +195,18 @@ static struct nl_msg *route_msg(int type, int flags, const struct tctl_route *r,
 struct nl_msg *tctl_route_msg_new(const struct tctl_route *r, bool replace)
 {
 	int flags = NLM_F_CREATE | (replace ? NLM_F_REPLACE : NLM_F_EXCL);
-	/* No gateway: the destination is on-link through the tunnel, as ip does. */
-	struct nl_msg *msg = route_msg(RTM_NEWROUTE, flags, r, RT_SCOPE_LINK);
+	bool by_nh = r->has & TCTL_ROUTE_HAS_NHID;
+	/*
+	 * Inline encap, no gateway: on-link through the tunnel, as ip does.
+	 * By nexthop: the nexthop object holds device and encap.
+	 */
+	struct nl_msg *msg = route_msg(RTM_NEWROUTE, flags, r,
+				       by_nh ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK);
 
-	if (msg && tctl_encap_put(msg, RTA_ENCAP_TYPE, RTA_ENCAP, &r->encap) < 0) {
+	if (!msg)
+		return NULL;
+	if (by_nh ? nla_put_u32(msg, RTA_NH_ID, r->nhid) < 0 :
+		    tctl_encap_put(msg, RTA_ENCAP_TYPE, RTA_ENCAP, &r->encap) < 0) {
 		nlmsg_free(msg);
 		return NULL;
 	}
