@@ -30,7 +30,7 @@ is_count() {
 	[[ $1 =~ ^[0-9]{1,9}$ ]]
 }
 
-n= k=1 dev=gre01 mode=gre unmanaged=0
+n='' k=1 dev=gre01 mode=gre unmanaged=0
 while (($#)); do
 	case $1 in
 	-k|-d|-m)
@@ -51,8 +51,8 @@ while (($#)); do
 done
 
 [[ -n $n ]] || usage
-is_count "$n" && ((10#$n >= 1)) || die "N must be a positive integer, not \"$n\""
-is_count "$k" && ((10#$k >= 1)) || die "-k must be a positive integer, not \"$k\""
+if ! is_count "$n" || ((10#$n < 1)); then die "N must be a positive integer, not \"$n\""; fi
+if ! is_count "$k" || ((10#$k < 1)); then die "-k must be a positive integer, not \"$k\""; fi
 n=$((10#$n)) k=$((10#$k))
 ((n * k <= max_prefixes)) ||
 	die "$n peers x $k prefixes = $((n * k)) /28s, but 10.0.0.0/8 holds only $max_prefixes"

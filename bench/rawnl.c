@@ -24,6 +24,11 @@
  *   delrt PREFIX [TABLE [METRIC]]               delete a route (proto 157)
  *   delnh NHID                                  delete a nexthop
  * FAMILY is 4 or 6, DST an IPv4 underlay address, "key" sets TUNNEL_KEY.
+ * TABLE defaults to 254 (main), METRIC to 0 (1024 for IPv6, as ip(8) does).
+ *
+ * write prints "OBJECTS objects, MESSAGES messages (one barrier per send
+ * included), SENDS sendmsg calls, ERRORS errors, SECONDS s", timing only the
+ * netlink part (encoding, sending, reading ACKs), not reading FILE.
  *
  * Exit status: 0 success, 1 the kernel refused something, 2 usage or input
  * error.
@@ -708,6 +713,12 @@ static size_t dump(int fd, char *rbuf, uint16_t type, const void *hdr, size_t hd
 			if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
 				intr = 1;
 			if (nlh->nlmsg_type == NLMSG_DONE) {
+				/* A dump that fails midway says so in DONE. */
+				if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(int)) &&
+				    *(int *)NLMSG_DATA(nlh) < 0) {
+					errno = -*(int *)NLMSG_DATA(nlh);
+					die(what);
+				}
 				if (intr)
 					fprintf(stderr, "rawnl: %s dump was interrupted by a change\n", what);
 				return count;

@@ -35,10 +35,16 @@ struct cli_object {
 	const struct cli_verb *verbs;	/* terminated by { NULL } */
 	const char *default_verb;	/* "show": `tunnelctl route` lists */
 	const char *summary;
+	/* A command without verbs ("apply FILE"): its one syntax and handler. */
+	const struct cli_verb *direct;
 };
 
 extern const struct cli_object cli_object_dev;
 extern const struct cli_object cli_object_route;
+extern const struct cli_object cli_object_nexthop;
+extern const struct cli_object cli_object_apply;
+extern const struct cli_object cli_object_diff;
+extern const struct cli_object cli_object_validate;
 
 /* Every object, for dispatch, help and completion. */
 extern const struct cli_object *const cli_objects[];

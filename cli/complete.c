@@ -67,6 +67,10 @@ static void offer_value(struct cli *cli, const struct tctl_next *next, const cha
 		for (size_t i = 0; tables[i]; i++)
 			offer(tables[i], partial);
 		break;
+	case TCTL_VAL_FILE:
+		/* The shell completes file names itself. */
+		printf("__files__\n");
+		break;
 	default:
 		break;		/* numbers, addresses, new names: nothing to offer */
 	}
@@ -74,6 +78,8 @@ static void offer_value(struct cli *cli, const struct tctl_next *next, const cha
 
 static void offer_verbs(const struct cli_object *o, const char *partial)
 {
+	if (o->direct)
+		return;
 	for (size_t i = 0; o->verbs[i].syn; i++)
 		offer(o->verbs[i].syn->verb, partial);
 }
@@ -103,6 +109,14 @@ int cli_complete(struct cli *cli, int argc, char **argv)
 	o = cli_find_object(argv[0]);
 	if (!o)
 		return EXIT_OK;
+	if (o->direct) {
+		tctl_syntax_next(o->direct->syn, argc - 2, argv + 1, &next);
+		if (next.val != TCTL_VAL_NONE)
+			offer_value(cli, &next, partial);
+		for (size_t i = 0; i < next.nwords; i++)
+			offer(next.words[i], partial);
+		return EXIT_OK;
+	}
 	if (argc == 2) {
 		offer_verbs(o, partial);
 		return EXIT_OK;

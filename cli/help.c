@@ -12,6 +12,8 @@ static void verb_usage(const char *prog, const struct tctl_syntax *syn)
 
 	tctl_syntax_usage(syn, usage, sizeof(usage));
 	printf("  %s %s\n", prog, usage);
+	if (syn->usage_extra)
+		printf("  %s %s\n", prog, syn->usage_extra);
 }
 
 static void verb_detail(const char *prog, const struct tctl_syntax *syn)
@@ -35,6 +37,13 @@ static void verb_detail(const char *prog, const struct tctl_syntax *syn)
 static void object_help(const char *prog, const struct cli_object *o, bool detail)
 {
 	printf("%s: %s\n", o->name, o->summary);
+	if (o->direct) {
+		if (detail)
+			verb_detail(prog, o->direct->syn);
+		else
+			verb_usage(prog, o->direct->syn);
+		return;
+	}
 	for (size_t i = 0; o->verbs[i].syn; i++) {
 		if (detail)
 			verb_detail(prog, o->verbs[i].syn);

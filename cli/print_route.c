@@ -10,16 +10,16 @@
 #include "print.h"
 
 enum { C_PREFIX, C_DEV, C_ID, C_DST, C_SRC, C_TTL, C_TOS, C_FLAGS, C_TABLE, C_METRIC,
-       C_PROTO, C_OWNED, NCOLS };
+       C_NHID, C_PROTO, C_OWNED, NCOLS };
 
 static const char *const header[NCOLS] = {
 	"PREFIX", "DEV", "ID", "DST", "SRC", "TTL", "TOS", "FLAGS", "TABLE", "METRIC",
-	"PROTO", "OWNED",
+	"NHID", "PROTO", "OWNED",
 };
 
 struct route_cells {
-	char prefix[TCTL_ADDRSTRLEN], id[24], dst[TCTL_ADDRSTRLEN], src[TCTL_ADDRSTRLEN];
-	char ttl[12], tos[12], flags[16], table[32], metric[12], proto[32];
+	char prefix[TCTL_ADDRSTRLEN], table[32], metric[12], nhid[12], proto[32];
+	struct encap_cells e;
 };
 
 static void flags_str(uint16_t flags, char *buf, size_t len)
@@ -32,10 +32,8 @@ static void flags_str(uint16_t flags, char *buf, size_t len)
 		snprintf(buf, len, "-");
 }
 
-static void route_row(const struct tctl_route *r, struct route_cells *c, const char **row)
+void encap_cells(const struct tctl_encap *e, struct encap_cells *c)
 {
-	const struct tctl_encap *e = &r->encap;
-
 	snprintf(c->id, sizeof(c->id), "%" PRIu64, e->id);
 	tctl_addr_str(&e->dst, c->dst, sizeof(c->dst));
 	if (tctl_addr_is_any(&e->src))
@@ -51,17 +49,27 @@ static void route_row(const struct tctl_route *r, struct route_cells *c, const c
 	else
 		snprintf(c->tos, sizeof(c->tos), "%u", e->tos);
 	flags_str(e->flags, c->flags, sizeof(c->flags));
+}
+
+static void route_row(const struct tctl_route *r, struct route_cells *c, const char **row)
+{
+	encap_cells(&r->encap, &c->e);
 	snprintf(c->metric, sizeof(c->metric), "%u", r->metric);
+	if (r->has & TCTL_ROUTE_HAS_NHID)
+		snprintf(c->nhid, sizeof(c->nhid), "%u", r->nhid);
+	else
+		snprintf(c->nhid, sizeof(c->nhid), "-");
 	row[C_PREFIX] = tctl_prefix_str(&r->dst, c->prefix, sizeof(c->prefix));
 	row[C_DEV] = r->dev[0] ? r->dev : "-";
-	row[C_ID] = c->id;
-	row[C_DST] = c->dst;
-	row[C_SRC] = c->src;
-	row[C_TTL] = c->ttl;
-	row[C_TOS] = c->tos;
-	row[C_FLAGS] = c->flags;
+	row[C_ID] = c->e.id;
+	row[C_DST] = c->e.dst;
+	row[C_SRC] = c->e.src;
+	row[C_TTL] = c->e.ttl;
+	row[C_TOS] = c->e.tos;
+	row[C_FLAGS] = c->e.flags;
 	row[C_TABLE] = tctl_table_name(r->table, c->table, sizeof(c->table));
 	row[C_METRIC] = c->metric;
+	row[C_NHID] = c->nhid;
 	row[C_PROTO] = tctl_proto_name(r->protocol, c->proto, sizeof(c->proto));
 	row[C_OWNED] = r->protocol == tctl_own_proto() ? "yes" : "no";
 }

@@ -21,6 +21,10 @@
 const struct cli_object *const cli_objects[] = {
 	&cli_object_dev,
 	&cli_object_route,
+	&cli_object_nexthop,
+	&cli_object_apply,
+	&cli_object_diff,
+	&cli_object_validate,
 	NULL,
 };
 
@@ -34,6 +38,8 @@ const struct cli_object *cli_find_object(const char *name)
 
 const struct cli_verb *cli_find_verb(const struct cli_object *o, const char *name)
 {
+	if (o->direct)
+		return NULL;
 	for (size_t i = 0; o->verbs[i].syn; i++)
 		if (!strcmp(o->verbs[i].syn->verb, name))
 			return &o->verbs[i];
@@ -59,8 +65,11 @@ int cli_usage_error(const struct cli *cli, const struct tctl_syntax *syn,
 	char usage[1024];
 
 	tctl_syntax_usage(syn, usage, sizeof(usage));
-	fprintf(stderr, "%s: %s %s: %s\n", cli->prog, syn->object, syn->verb, err->msg);
+	fprintf(stderr, "%s: %s%s%s: %s\n", cli->prog, syn->object, syn->verb[0] ? " " : "",
+		syn->verb, err->msg);
 	fprintf(stderr, "Usage: %s %s\n", cli->prog, usage);
+	if (syn->usage_extra)
+		fprintf(stderr, "       %s %s\n", cli->prog, syn->usage_extra);
 	return EXIT_USAGE;
 }
 
@@ -121,13 +130,20 @@ static int run_command(struct cli *cli, int argc, char **argv)
 		return cli_complete(cli, argc - 1, argv + 1);
 	if (!o)
 		return unknown_object(cli->prog, argv[0]);
+	tctl_err_clear(&err);
+	if (o->direct) {
+		if (argc > 1 && !strcmp(argv[1], "help"))
+			return cli_help(cli->prog, 1, argv);
+		if (tctl_args_parse(o->direct->syn, argc - 1, argv + 1, &a, &err))
+			return cli_usage_error(cli, o->direct->syn, &err);
+		return o->direct->run(cli, &a);
+	}
 	verb = argc > 1 ? argv[1] : o->default_verb;
 	if (!strcmp(verb, "help"))
 		return cli_help(cli->prog, 1, argv);
 	v = cli_find_verb(o, verb);
 	if (!v)
 		return unknown_verb(cli->prog, o, verb);
-	tctl_err_clear(&err);
 	if (tctl_args_parse(v->syn, argc > 1 ? argc - 2 : 0, argv + 2, &a, &err))
 		return cli_usage_error(cli, v->syn, &err);
 	return v->run(cli, &a);

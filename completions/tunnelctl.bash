@@ -53,6 +53,11 @@ _tunnelctl() {
 		rest=("${COMP_WORDS[@]:start:COMP_CWORD-start}")
 	fi
 	mapfile -t COMPREPLY < <("$prog" "${global[@]}" __complete "${rest[@]}" "$cur" 2>/dev/null)
+	# A file name is due: let bash complete it.
+	if [[ " ${COMPREPLY[*]} " == *" __files__ "* ]]; then
+		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		compopt -o filenames 2>/dev/null
+	fi
 }
 
 complete -F _tunnelctl tunnelctl

@@ -154,7 +154,8 @@ static int check_required(const struct tctl_syntax *syn, const struct tctl_args 
 	for (size_t i = 0; syn->kw[i].word || syn->kw[i].metavar; i++) {
 		const struct tctl_kw *kw = &syn->kw[i];
 
-		if (!(kw->flags & TCTL_KW_REQUIRED) || a->val[i])
+		if (!(kw->flags & TCTL_KW_REQUIRED) || a->val[i] ||
+		    (kw->unless && tctl_args_has(a, kw->unless)))
 			continue;
 		if (is_positional(kw))
 			return tctl_err_usage(err, "missing %s", kw->metavar);
@@ -229,6 +230,9 @@ static size_t usage_word(const struct tctl_syntax *syn, size_t i, char *buf, siz
 	bool opt = !(kw->flags & TCTL_KW_REQUIRED);
 	int n;
 
+	if (kw->flags & TCTL_KW_ALTERNATIVE)
+		return 0;
+
 	if (is_positional(kw)) {
 		snprintf(body, sizeof(body), "%s", kw->metavar);
 	} else if (kw->val == TCTL_VAL_NONE) {
@@ -262,7 +266,8 @@ static size_t usage_word(const struct tctl_syntax *syn, size_t i, char *buf, siz
 
 void tctl_syntax_usage(const struct tctl_syntax *syn, char *buf, size_t len)
 {
-	size_t off = snprintf(buf, len, "%s %s", syn->object, syn->verb);
+	size_t off = snprintf(buf, len, "%s%s%s", syn->object, syn->verb[0] ? " " : "",
+			      syn->verb);
 
 	for (size_t i = 0; (syn->kw[i].word || syn->kw[i].metavar) && off < len; i++)
 		off += usage_word(syn, i, buf + off, len - off);

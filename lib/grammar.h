@@ -30,10 +30,14 @@ enum tctl_val {
 	TCTL_VAL_NEWDEV,	/* a device name to create */
 	TCTL_VAL_CHOICE,	/* one of kw->choices */
 	TCTL_VAL_TABLE,
+	TCTL_VAL_FILE,		/* a file name */
+	TCTL_VAL_NHID,		/* an existing nexthop object's id */
 };
 
 #define TCTL_KW_REQUIRED	0x1
 #define TCTL_KW_POSITIONAL	0x2
+/* Part of the other form (usage_extra), not of the generated usage line. */
+#define TCTL_KW_ALTERNATIVE	0x4
 
 struct tctl_kw {
 	const char *word;		/* keyword; NULL for a positional */
@@ -43,6 +47,8 @@ struct tctl_kw {
 	unsigned int flags;
 	unsigned int group;
 	const char *help;
+	/* With TCTL_KW_REQUIRED: not required when this other keyword is given. */
+	const char *unless;
 };
 
 struct tctl_syntax {
@@ -50,7 +56,7 @@ struct tctl_syntax {
 	const char *verb;
 	const struct tctl_kw *kw;	/* terminated by an all-zero entry */
 	const char *summary;
-	/* Usage text when the generated line is not the whole story. */
+	/* A second form of the command, for usage and help. */
 	const char *usage_extra;
 };
 

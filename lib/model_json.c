@@ -105,6 +105,8 @@ json_object *tctl_route_to_json(const struct tctl_route *r)
 	char buf[TCTL_ADDRSTRLEN];
 
 	put(o, "dst", json_object_new_string(tctl_prefix_str(&r->dst, buf, sizeof(buf))));
+	if (r->has & TCTL_ROUTE_HAS_NHID)
+		put(o, "nhid", json_object_new_int64(r->nhid));
 	if (r->has & TCTL_ROUTE_HAS_ENCAP)
 		put(o, "encap", tctl_encap_to_json(&r->encap));
 	put(o, "dev", json_object_new_string(r->dev));

@@ -521,3 +521,55 @@ void tctl_peers_free(struct tctl_peerlist *pl)
 	free(pl->devs);
 	memset(pl, 0, sizeof(*pl));
 }
+
+/* The whole file in memory: json-c parses a buffer. */
+static char *slurp(FILE *f, size_t *len)
+{
+	size_t cap = 1 << 16, n = 0;
+	char *buf = malloc(cap), *nb;
+
+	while (buf) {
+		size_t got = fread(buf + n, 1, cap - n - 1, f);
+
+		n += got;
+		if (n + 1 < cap) {
+			if (ferror(f))
+				break;
+			buf[n] = '\0';
+			*len = n;
+			return buf;
+		}
+		nb = realloc(buf, cap * 2);
+		if (!nb)
+			break;
+		buf = nb;
+		cap *= 2;
+	}
+	free(buf);
+	return NULL;
+}
+
+int tctl_peers_load(const char *file, struct tctl_peerlist *pl, struct tctl_diags *diags,
+		    struct tctl_err *err)
+{
+	bool std = !strcmp(file, "-");
+	FILE *f = std ? stdin : fopen(file, "re");
+	size_t len = 0;
+	char *text;
+	int ret;
+
+	memset(pl, 0, sizeof(*pl));
+	if (!f)
+		return tctl_err_set(err, TCTL_ERR_USAGE, errno, "%s: %s", file, strerror(errno));
+	text = slurp(f, &len);
+	if (!std)
+		fclose(f);
+	if (!text)
+		return tctl_err_set(err, TCTL_ERR_SYSTEM, EIO, "%s: cannot read it", file);
+	ret = tctl_peers_parse(text, len, pl, diags);
+	free(text);
+	if (ret)
+		return tctl_err_usage(err, "%s: %zu problem%s", file, diags->n + diags->dropped,
+				      diags->n + diags->dropped == 1 ? "" : "s");
+	return 0;
+}

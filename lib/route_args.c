@@ -6,51 +6,31 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "encap_args.h"
 #include "number.h"
 #include "rtnames.h"
 
-static const char *const encap_choices[] = { "ip", "ip6", NULL };
-
-enum { GROUP_KEY = 1 };
-
-#define KW_ADD_REPLACE							\
-	{ .metavar = "PREFIX", .val = TCTL_VAL_PREFIX,			\
-	  .flags = TCTL_KW_POSITIONAL | TCTL_KW_REQUIRED,		\
-	  .help = "overlay prefix (IPv4 or IPv6) routed into the tunnel" }, \
-	{ "encap", "TYPE", TCTL_VAL_CHOICE, encap_choices, 0, 0,	\
-	  "underlay family: ip (IPv4) or ip6 (IPv6); inferred from dst" }, \
-	{ "id", "ID", TCTL_VAL_NUMBER, NULL, 0, 0,			\
-	  "tunnel id (the GRE key); 32 bits on gre and ip6gre" },	\
-	{ "dst", "ADDR", TCTL_VAL_ADDR, NULL, TCTL_KW_REQUIRED, 0,	\
-	  "underlay address of the remote end" },			\
-	{ "src", "ADDR", TCTL_VAL_ADDR, NULL, 0, 0,			\
-	  "underlay source address (default: chosen by routing)" },	\
-	{ "ttl", "TTL", TCTL_VAL_NUMBER, NULL, 0, 0,			\
-	  "outer TTL or hop limit, 1-255, or inherit (0)" },		\
-	{ "tos", "TOS", TCTL_VAL_NUMBER, NULL, 0, 0,			\
-	  "outer TOS or traffic class, 0-255; inherit (IPv4 underlay)" }, \
-	{ "key", NULL, TCTL_VAL_NONE, NULL, 0, GROUP_KEY,		\
-	  "put the id on the wire as the GRE key (default with id on GRE)" }, \
-	{ "nokey", NULL, TCTL_VAL_NONE, NULL, 0, GROUP_KEY,		\
-	  "send GRE without a key even though an id is set" },		\
-	{ "csum", NULL, TCTL_VAL_NONE, NULL, 0, 0, "GRE checksum" },	\
-	{ "seq", NULL, TCTL_VAL_NONE, NULL, 0, 0, "GRE sequence numbers" }, \
-	{ "dev", "NAME", TCTL_VAL_DEVICE, NULL, TCTL_KW_REQUIRED, 0,	\
-	  "the external tunnel device" },				\
-	{ "table", "TABLE", TCTL_VAL_TABLE, NULL, 0, 0,		\
-	  "routing table (default main)" },				\
-	{ "metric", "N", TCTL_VAL_NUMBER, NULL, 0, 0,			\
-	  "route metric (default 0 for IPv4, 1024 for IPv6)" },	\
+static const struct tctl_kw kw_add[] = {
+	{ .metavar = "PREFIX", .val = TCTL_VAL_PREFIX,
+	  .flags = TCTL_KW_POSITIONAL | TCTL_KW_REQUIRED,
+	  .help = "overlay prefix (IPv4 or IPv6) routed into the tunnel" },
+	TCTL_KW_ENCAP("nhid"),
+	{ "nhid", "NHID", TCTL_VAL_NHID, NULL, TCTL_KW_ALTERNATIVE, 0,
+	  "route by this nexthop object, which holds device and encap" },
+	{ "table", "TABLE", TCTL_VAL_TABLE, NULL, 0, 0, "routing table (default main)" },
+	{ "metric", "N", TCTL_VAL_NUMBER, NULL, 0, 0,
+	  "route metric (default 0 for IPv4, 1024 for IPv6)" },
 	{ 0 }
+};
 
-static const struct tctl_kw kw_add[] = { KW_ADD_REPLACE };
 
 const struct tctl_syntax tctl_syntax_route_add = {
-	"route", "add", kw_add, "add an encap route", NULL,
+	"route", "add", kw_add, "add an encap route", "route add PREFIX nhid NHID [table TABLE] [metric N]",
 };
 
 const struct tctl_syntax tctl_syntax_route_replace = {
-	"route", "replace", kw_add, "add an encap route or replace tunnelctl's own", NULL,
+	"route", "replace", kw_add, "add an encap route or replace tunnelctl's own",
+	"route replace PREFIX nhid NHID [table TABLE] [metric N]",
 };
 
 static const struct tctl_kw kw_del[] = {
@@ -136,58 +116,6 @@ int tctl_parse_ifname(const char *s, char *out, const char *what, struct tctl_er
 	return 0;
 }
 
-static int encap_from_args(const struct tctl_args *a, struct tctl_encap *e,
-			   struct tctl_err *err)
-{
-	const char *v;
-
-	if ((v = tctl_args_get(a, "encap")))
-		e->family = !strcmp(v, "ip6") ? AF_INET6 : AF_INET;
-	v = tctl_args_get(a, "dst");
-	if (tctl_addr_parse(&e->dst, v, e->family ? e->family : AF_UNSPEC, "dst", err))
-		return -EINVAL;
-	e->family = e->dst.family;
-	e->has |= TCTL_ENCAP_HAS_DST;
-	if ((v = tctl_args_get(a, "src"))) {
-		if (tctl_addr_parse(&e->src, v, e->family, "src", err))
-			return -EINVAL;
-		e->has |= TCTL_ENCAP_HAS_SRC;
-	}
-	if ((v = tctl_args_get(a, "id"))) {
-		if (tctl_parse_u64(v, UINT64_MAX, &e->id, "id", err))
-			return -EINVAL;
-		e->has |= TCTL_ENCAP_HAS_ID;
-	}
-	if ((v = tctl_args_get(a, "ttl"))) {
-		if (tctl_parse_ttl(v, &e->ttl, err))
-			return -EINVAL;
-		e->has |= TCTL_ENCAP_HAS_TTL;
-	}
-	if ((v = tctl_args_get(a, "tos"))) {
-		/* ip6gre and ip6tnl copy the metadata's tos as is: 1 is not "inherit". */
-		if (!strcmp(v, "inherit") && e->family == AF_INET6)
-			return tctl_err_usage(err, "tos inherit: an IPv6 underlay (encap ip6) "
-					      "takes the traffic class as given and cannot "
-					      "inherit it; give a number");
-		if (tctl_parse_tos(v, &e->tos, err))
-			return -EINVAL;
-		e->has |= TCTL_ENCAP_HAS_TOS;
-	}
-	if (tctl_args_has(a, "key") || tctl_args_has(a, "nokey"))
-		e->flags_given |= TCTL_TUN_KEY;
-	if (tctl_args_has(a, "key"))
-		e->flags |= TCTL_TUN_KEY;
-	if (tctl_args_has(a, "csum")) {
-		e->flags |= TCTL_TUN_CSUM;
-		e->flags_given |= TCTL_TUN_CSUM;
-	}
-	if (tctl_args_has(a, "seq")) {
-		e->flags |= TCTL_TUN_SEQ;
-		e->flags_given |= TCTL_TUN_SEQ;
-	}
-	return 0;
-}
-
 static int table_from_args(const struct tctl_args *a, uint32_t *table, bool *given,
 			   struct tctl_err *err)
 {
@@ -209,6 +137,7 @@ static int metric_from_args(const struct tctl_args *a, uint32_t *metric, bool *g
 int tctl_route_from_args(const struct tctl_args *a, struct tctl_route *r,
 			 struct tctl_err *err)
 {
+	const char *v, *v2;
 	bool given;
 
 	memset(r, 0, sizeof(*r));
@@ -217,12 +146,23 @@ int tctl_route_from_args(const struct tctl_args *a, struct tctl_route *r,
 	if (tctl_prefix_parse(&r->dst, tctl_args_get(a, "PREFIX"), AF_UNSPEC, "prefix", err))
 		return -EINVAL;
 	r->has |= TCTL_ROUTE_HAS_DST;
-	if (encap_from_args(a, &r->encap, err))
-		return -EINVAL;
-	r->has |= TCTL_ROUTE_HAS_ENCAP;
-	if (tctl_parse_ifname(tctl_args_get(a, "dev"), r->dev, "dev", err))
-		return -EINVAL;
-	r->has |= TCTL_ROUTE_HAS_DEV;
+	if ((v = tctl_args_get(a, "nhid"))) {
+		if (tctl_encap_args_given(a, &v2))
+			return tctl_err_usage(err, "\"nhid\" and \"%s\" cannot be used together: "
+					      "the nexthop holds the device and the encap", v2);
+		if (tctl_parse_u32(v, UINT32_MAX, &r->nhid, "nhid", err))
+			return -EINVAL;
+		if (!r->nhid)
+			return tctl_err_usage(err, "nhid \"%s\": nexthop ids start at 1", v);
+		r->has |= TCTL_ROUTE_HAS_NHID;
+	} else {
+		if (tctl_encap_from_args(a, &r->encap, err))
+			return -EINVAL;
+		r->has |= TCTL_ROUTE_HAS_ENCAP;
+		if (tctl_parse_ifname(tctl_args_get(a, "dev"), r->dev, "dev", err))
+			return -EINVAL;
+		r->has |= TCTL_ROUTE_HAS_DEV;
+	}
 	if (table_from_args(a, &r->table, &given, err))
 		return -EINVAL;
 	if (given)

@@ -11,8 +11,16 @@
 
 #include "model.h"
 
-/* Resolve r->dev to r->oif, check r against it, and fill defaults. */
+/*
+ * Resolve r->dev to r->oif, check r against it, and fill defaults; a route
+ * by nexthop is checked against the nexthop instead (nhs may be NULL for
+ * routes with inline encap).
+ */
 int tctl_route_check(struct tctl_route *r, const struct tctl_dev_list *devs,
-		     struct tctl_err *err);
+		     const struct tctl_nexthop_list *nhs, struct tctl_err *err);
+
+/* The checks of an encap on device d (shared with nexthops). */
+int tctl_encap_check(struct tctl_encap *e, int overlay_family, const struct tctl_dev *d,
+		     const char *what, struct tctl_err *err);
 
 #endif

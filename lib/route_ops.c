@@ -9,6 +9,8 @@
 #include "nl_route.h"
 #include "route_check.h"
 #include "rtnames.h"
+#include "nl_nexthop.h"
+#include "state.h"
 
 static bool owned(const struct tctl_route *r)
 {
@@ -59,14 +61,17 @@ int tctl_route_add(struct tctl_nl *nl, struct tctl_route *r, bool replace,
 		   struct tctl_err *err)
 {
 	struct tctl_dev_list devs = { 0 };
+	struct tctl_nexthop_list nhs = { 0 };
 	struct tctl_route_list cur = { 0 };
 	char what[256];
 	struct nl_msg *msg;
 	int ret;
 
 	ret = tctl_link_dump(nl, &devs, err);
+	if (!ret && (r->has & TCTL_ROUTE_HAS_NHID))
+		ret = tctl_nexthop_dump(nl, &devs, &nhs, err);
 	if (!ret)
-		ret = tctl_route_check(r, &devs, err);
+		ret = tctl_route_check(r, &devs, &nhs, err);
 	if (!ret)
 		ret = read_table(nl, r->dst.addr.family, r->table, 0, &devs, &cur, err);
 	if (!ret)
@@ -82,6 +87,7 @@ int tctl_route_add(struct tctl_nl *nl, struct tctl_route *r, bool replace,
 			      tctl_route_describe(r, what, sizeof(what)));
 out:
 	tctl_route_list_free(&cur);
+	tctl_nexthop_list_free(&nhs);
 	tctl_dev_list_free(&devs);
 	return ret;
 }
@@ -173,20 +179,42 @@ out:
 	return ret;
 }
 
+/* Routes by nexthop get their nexthop's device and encap. */
+static int join_nexthops(struct tctl_nl *nl, const struct tctl_dev_list *devs,
+			 struct tctl_route_list *l, struct tctl_err *err)
+{
+	struct tctl_nexthop_list nhs = { 0 };
+	bool any = false;
+	int ret;
+
+	for (size_t i = 0; i < l->n && !any; i++)
+		any = l->v[i].has & TCTL_ROUTE_HAS_NHID;
+	if (!any)
+		return 0;
+	ret = tctl_nexthop_dump(nl, devs, &nhs, err);
+	if (!ret)
+		tctl_routes_join_nexthops(l, &nhs);
+	tctl_nexthop_list_free(&nhs);
+	return ret;
+}
+
 static int read_filtered(struct tctl_nl *nl, const struct tctl_route_filter *f,
 			 bool any_encap, struct tctl_route_list *out, struct tctl_err *err)
 {
 	struct tctl_dev_list devs = { 0 };
+	/* A device filter is applied after the join: an nhid route's device is its nexthop's. */
 	struct tctl_route_dump_filter df = { .any_encap = any_encap };
-	int ret;
+	int oif, ret;
 
 	ret = tctl_link_dump(nl, &devs, err);
 	if (!ret)
-		ret = filter_oif(f, &devs, &df.oif, err);
+		ret = filter_oif(f, &devs, &oif, err);
 	if (!ret) {
 		df.table = (f->has & TCTL_FILTER_ALL_TABLES) ? 0 : f->table;
 		ret = tctl_route_dump(nl, &df, &devs, out, err);
 	}
+	if (!ret)
+		ret = join_nexthops(nl, &devs, out, err);
 	tctl_dev_list_free(&devs);
 	return ret;
 }
@@ -200,7 +228,9 @@ int tctl_route_show(struct tctl_nl *nl, const struct tctl_route_filter *f,
 	for (size_t i = 0; !ret && i < all.n; i++) {
 		struct tctl_route *slot;
 
-		if (!tctl_route_filter_match(f, &all.v[i]))
+		/* By nexthop, but not one that carries an encap: not a tunnel route. */
+		if (!(all.v[i].has & TCTL_ROUTE_HAS_ENCAP) ||
+		    !tctl_route_filter_match(f, &all.v[i]))
 			continue;
 		slot = tctl_route_list_push(out);
 		if (!slot)

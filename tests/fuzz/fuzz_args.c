@@ -54,7 +54,7 @@ static void exercise(const struct tctl_syntax *syn, int argc, char **argv)
 
 		fake_devices(&devs);
 		if (!tctl_route_from_args(&a, &r, &err))
-			tctl_route_check(&r, &devs, &err);
+			tctl_route_check(&r, &devs, NULL, &err);
 		tctl_dev_list_free(&devs);
 	} else if (syn == &tctl_syntax_dev_add) {
 		struct tctl_dev d;

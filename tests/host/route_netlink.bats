@@ -69,9 +69,9 @@ ip_route() {
 	ip -n "$NS" route add 10.6.0.0/16 dev v0
 	tctl -n "$NS" route show
 	assert_success
-	assert_line --index 0 --regexp '^PREFIX +DEV +ID +DST +SRC +TTL +TOS +FLAGS +TABLE +METRIC +PROTO +OWNED$'
-	assert_line --regexp '^10\.1\.0\.0/16 +v0 +1 +192\.0\.2\.1 +- +inherit +0 +- +main +0 +tunnelctl +yes$'
-	assert_line --regexp '^10\.4\.0\.0/16 +v0 +4 +192\.0\.2\.4 .* boot +no$'
+	assert_line --index 0 --regexp '^PREFIX +DEV +ID +DST +SRC +TTL +TOS +FLAGS +TABLE +METRIC +NHID +PROTO +OWNED$'
+	assert_line --regexp '^10\.1\.0\.0/16 +v0 +1 +192\.0\.2\.1 +- +inherit +0 +- +main +0 +- +tunnelctl +yes$'
+	assert_line --regexp '^10\.4\.0\.0/16 +v0 +4 +192\.0\.2\.4 .* - +boot +no$'
 	refute_line --partial "10.6.0.0/16"
 	refute_line --partial "10.3.0.0/16"
 	tc_json -n "$NS" -j route show dev v2

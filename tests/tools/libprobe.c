@@ -186,7 +186,7 @@ static int cmd_check(int argc, char **argv)
 	if (argc < 2 || strcmp(argv[1], "--") || fake_devs(argv[0], &devs))
 		return fprintf(stderr, "check: DEVS -- ARGS\n"), 2;
 	if (route_from_words(argc - 2, argv + 2, &r, &err) ||
-	    tctl_route_check(&r, &devs, &err)) {
+	    tctl_route_check(&r, &devs, NULL, &err)) {
 		ret = fail(&err);
 	} else {
 		emit(tctl_route_to_json(&r));
@@ -228,7 +228,8 @@ static int cmd_next(int argc, char **argv)
 		[TCTL_VAL_PREFIX] = "prefix", [TCTL_VAL_ROUTE] = "route",
 		[TCTL_VAL_DEVICE] = "device", [TCTL_VAL_TUNDEV] = "tundev",
 		[TCTL_VAL_NEWDEV] = "newdev", [TCTL_VAL_CHOICE] = "choice",
-		[TCTL_VAL_TABLE] = "table",
+		[TCTL_VAL_TABLE] = "table", [TCTL_VAL_FILE] = "file",
+		[TCTL_VAL_NHID] = "nhid",
 	};
 
 	if (argc < 2 || !(syn = find_syntax(argv[0], argv[1])))

@@ -11,7 +11,7 @@ load ../lib/common
 	assert_line "  h1 -> h2  ok"
 	assert_line "  h3 -> h2  ok"
 	refute_line --partial "FAILED"
-	assert_line --regexp '^10\.10\.2\.0/24 +gre01 +102 +192\.168\.50\.2 +- +64 +0 +key +main +0 +tunnelctl +yes$'
+	assert_line --regexp '^10\.10\.2\.0/24 +gre01 +102 +192\.168\.50\.2 +- +64 +0 +key +main +0 +- +tunnelctl +yes$'
 	assert_line --partial '"info_kind": "gre"'
 	assert_line --partial "demo done"
 	# It cleans up after itself.

@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* tunnelctl apply | diff | validate: the peer list against this node's kernel. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../lib/apply_args.h"
+#include "../lib/nl_addr.h"
+#include "../lib/plan_json.h"
+#include "output.h"
+#include "print.h"
+
+/* Every problem of an invalid list, "FILE:LINE: PATH: message". */
+static void print_diags(const struct cli *cli, const char *file, const struct tctl_diags *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		const struct tctl_diag *g = &d->v[i];
+		char where[64] = "";
+
+		if (g->line)
+			snprintf(where, sizeof(where), ":%d", g->line);
+		fprintf(stderr, "%s: %s%s: %s%s%s\n", cli->prog, file, where, g->path,
+			g->path[0] ? ": " : "", g->msg);
+	}
+	if (d->dropped)
+		fprintf(stderr, "%s: %s: and %zu more problems\n", cli->prog, file, d->dropped);
+}
+
+static int load(const struct cli *cli, const char *file, struct tctl_peerlist *pl,
+		struct tctl_diags *d)
+{
+	struct tctl_err err = { 0 };
+
+	if (!tctl_peers_load(file, pl, d, &err))
+		return EXIT_OK;
+	if (!d->n)
+		return cli_fail(cli, &err);
+	print_diags(cli, file, d);
+	fprintf(stderr, "%s: %s\n", cli->prog, err.msg);
+	return EXIT_USAGE;
+}
+
+static int find_self(struct cli *cli, const struct tctl_peerlist *pl, const char *name,
+		     const struct tctl_peer **self, struct tctl_err *err)
+{
+	struct tctl_addr_list addrs = { 0 };
+	struct tctl_nl *nl = cli_nl(cli, err);
+	int ret;
+
+	if (!nl)
+		return -1;
+	ret = name ? 0 : tctl_addr_dump(nl, &addrs, err);
+	if (!ret)
+		ret = tctl_find_self(pl, name, addrs.v, addrs.n, self, err);
+	tctl_addr_list_free(&addrs);
+	return ret;
+}
+
+/* Load, find self, plan: what apply and diff share. */
+static int prepare(struct cli *cli, const struct tctl_apply_opts *o, struct tctl_peerlist *pl,
+		   struct tctl_plan *plan)
+{
+	struct tctl_diags d = { 0 };
+	struct tctl_err err = { 0 };
+	const struct tctl_peer *self;
+	int ret = load(cli, o->file, pl, &d);
+
+	tctl_diags_free(&d);
+	if (ret)
+		return ret;
+	if (find_self(cli, pl, o->self, &self, &err) ||
+	    tctl_plan_build(cli->nl, pl, self, o->prune, plan, &err))
+		return cli_fail(cli, &err);
+	return EXIT_OK;
+}
+
+struct meter {
+	struct timespec start, last;
+	bool shown;
+};
+
+static double since(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) + (b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+/* On a terminal only: "applying: 52000/200000 (81000/s)", ten times a second. */
+static void show_progress(size_t done, size_t total, void *arg)
+{
+	struct meter *m = arg;
+	struct timespec now;
+	double t;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (done < total && since(&m->last, &now) < 0.1)
+		return;
+	m->last = now;
+	t = since(&m->start, &now);
+	fprintf(stderr, "\rapplying: %zu/%zu (%.0f/s)  ", done, total, t > 0 ? done / t : 0.0);
+	m->shown = true;
+	if (done == total)
+		fputc('\n', stderr);
+}
+
+static void report_text(const struct cli *cli, const struct tctl_plan *plan,
+			const struct tctl_apply_report *rep, double secs)
+{
+	for (size_t i = 0; i < rep->failures.n; i++)
+		fprintf(stderr, "%s: %s: %s\n", cli->prog, rep->failures.v[i].path,
+			rep->failures.v[i].msg);
+	if (rep->failures.dropped)
+		fprintf(stderr, "%s: and %zu more failures\n", cli->prog, rep->failures.dropped);
+	print_conflicts_text(stderr, plan);
+	if (!rep->failed) {
+		printf("applied in %.2f s: ", secs);
+		print_plan_summary(stdout, plan, true);
+		return;
+	}
+	printf("applied %zu of %zu changes in %.2f s, %zu failed; the plan was: ", rep->done,
+	       tctl_plan_changes(plan), secs, rep->failed);
+	print_plan_summary(stdout, plan, false);
+}
+
+static void report_json(const struct cli *cli, const struct tctl_plan *plan,
+			const struct tctl_apply_report *rep, double secs)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "self", plan->desired.self ?
+			       json_object_new_string(plan->desired.self->name) : NULL);
+	json_object_object_add(o, "planned", tctl_plan_summary_json(plan));
+	json_object_object_add(o, "done", json_object_new_int64((int64_t)rep->done));
+	json_object_object_add(o, "failed", tctl_diags_to_json(&rep->failures, "object"));
+	json_object_object_add(o, "conflicts", tctl_conflicts_to_json(plan));
+	json_object_object_add(o, "seconds", json_object_new_double(secs));
+	cli_print_json(cli, o);
+}
+
+static bool blocked(const struct tctl_plan *plan)
+{
+	for (size_t i = 0; i < plan->nconflicts; i++)
+		if (plan->conflicts[i].blocking)
+			return true;
+	return false;
+}
+
+static int execute(struct cli *cli, const struct tctl_apply_opts *o, struct tctl_plan *plan)
+{
+	struct meter m = { 0 };
+	struct tctl_apply_report rep;
+	struct tctl_err err = { 0 };
+	bool tty = !cli->json && isatty(STDERR_FILENO);
+	int ret;
+
+	if (!tctl_plan_changes(plan)) {
+		if (cli->json) {
+			memset(&rep, 0, sizeof(rep));
+			report_json(cli, plan, &rep, 0);
+		} else {
+			print_conflicts_text(stderr, plan);
+			printf("no changes: the kernel already matches %s\n", o->file);
+		}
+		return blocked(plan) ? EXIT_FAIL : EXIT_OK;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &m.start);
+	m.last = m.start;
+	ret = tctl_plan_apply(cli->nl, plan, tty ? show_progress : NULL, &m, &rep, &err);
+	if (ret) {
+		tctl_apply_report_free(&rep);
+		return cli_fail(cli, &err);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &m.last);
+	if (cli->json)
+		report_json(cli, plan, &rep, since(&m.start, &m.last));
+	else
+		report_text(cli, plan, &rep, since(&m.start, &m.last));
+	ret = rep.failed || blocked(plan) ? EXIT_FAIL : EXIT_OK;
+	tctl_apply_report_free(&rep);
+	return ret;
+}
+
+static int cmd_apply(struct cli *cli, const struct tctl_args *a)
+{
+	struct tctl_apply_opts o;
+	struct tctl_peerlist pl;
+	struct tctl_plan plan;
+	int ret;
+
+	tctl_apply_opts_from_args(a, &o, NULL);
+	ret = prepare(cli, &o, &pl, &plan);
+	if (ret) {
+		tctl_peers_free(&pl);
+		return ret;
+	}
+	if (o.dry_run)
+		print_plan(cli, &plan);
+	else
+		ret = execute(cli, &o, &plan);
+	tctl_plan_free(&plan);
+	tctl_peers_free(&pl);
+	return ret;
+}
+
+/* Like diff(1): 0 when the kernel matches, 1 when it does not, 2 on trouble. */
+static int cmd_diff(struct cli *cli, const struct tctl_args *a)
+{
+	struct tctl_apply_opts o;
+	struct tctl_peerlist pl;
+	struct tctl_plan plan;
+	int ret;
+
+	tctl_apply_opts_from_args(a, &o, NULL);
+	ret = prepare(cli, &o, &pl, &plan);
+	if (ret) {
+		tctl_peers_free(&pl);
+		return EXIT_USAGE;
+	}
+	print_plan(cli, &plan);
+	ret = tctl_plan_changes(&plan) || blocked(&plan) ? 1 : 0;
+	tctl_plan_free(&plan);
+	tctl_peers_free(&pl);
+	return ret;
+}
+
+static int cmd_validate(struct cli *cli, const struct tctl_args *a)
+{
+	const char *file = tctl_args_get(a, "FILE");
+	struct tctl_diags d = { 0 };
+	struct tctl_peerlist pl;
+	int ret = load(cli, file, &pl, &d);
+
+	if (cli->json) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "valid", json_object_new_boolean(!ret));
+		json_object_object_add(o, "errors", tctl_diags_to_json(&d, "path"));
+		if (!ret) {
+			json_object_object_add(o, "peers", json_object_new_int64((int64_t)pl.npeers));
+			json_object_object_add(o, "devices", json_object_new_int64((int64_t)pl.ndevs));
+			json_object_object_add(o, "digest", json_object_new_string(pl.digest));
+		}
+		cli_print_json(cli, o);
+	} else if (!ret) {
+		printf("%s: valid: %zu peer%s, %zu device%s\n", file, pl.npeers,
+		       pl.npeers == 1 ? "" : "s", pl.ndevs, pl.ndevs == 1 ? "" : "s");
+	}
+	tctl_diags_free(&d);
+	tctl_peers_free(&pl);
+	return ret;
+}
+
+static const struct cli_verb apply_cmd = { &tctl_syntax_apply, cmd_apply };
+static const struct cli_verb diff_cmd = { &tctl_syntax_diff, cmd_diff };
+static const struct cli_verb validate_cmd = { &tctl_syntax_validate, cmd_validate };
+static const struct cli_verb no_verbs[] = { { NULL, NULL } };
+
+const struct cli_object cli_object_apply = {
+	"apply", no_verbs, NULL, "make this node's kernel equal to a peer list", &apply_cmd,
+};
+
+const struct cli_object cli_object_diff = {
+	"diff", no_verbs, NULL, "what apply would change", &diff_cmd,
+};
+
+const struct cli_object cli_object_validate = {
+	"validate", no_verbs, NULL, "check a peer list", &validate_cmd,
+};

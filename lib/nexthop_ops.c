@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "nexthop_ops.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nl_nexthop.h"
+#include "route_check.h"
+#include "rtnames.h"
+#include "state.h"
+
+static bool owned(const struct tctl_nexthop *nh)
+{
+	return nh->protocol == tctl_own_proto();
+}
+
+int tctl_nexthop_add(struct tctl_nl *nl, struct tctl_nexthop *nh, bool replace,
+		     struct tctl_err *err)
+{
+	struct tctl_state st;
+	const struct tctl_nexthop *cur;
+	const struct tctl_dev *d;
+	char what[64], proto[32];
+	int ret = tctl_state_read(nl, &st, err);
+
+	if (!ret && !st.have_nexthops)
+		ret = tctl_err_state(err, EOPNOTSUPP, "this kernel has no nexthop objects "
+				     "(Linux 5.3 or later is needed)");
+	if (ret)
+		goto out;
+	d = tctl_dev_list_find(&st.devs, nh->dev);
+	snprintf(what, sizeof(what), "nexthop %u (family %s)", nh->id,
+		 nh->family == AF_INET6 ? "inet6" : "inet");
+	if (!d) {
+		ret = tctl_err_state(err, ENODEV, "device \"%s\" does not exist", nh->dev);
+		goto out;
+	}
+	nh->oif = d->ifindex;
+	ret = tctl_encap_check(&nh->encap, nh->family, d, what, err);
+	if (ret)
+		goto out;
+	cur = tctl_nexthop_list_find(&st.nhs, nh->id);
+	if (cur && !owned(cur))
+		ret = tctl_err_state(err, EEXIST, "nexthop %u exists and belongs to protocol "
+				     "%s, not tunnelctl; it is left as it is", nh->id,
+				     tctl_proto_name(cur->protocol, proto, sizeof(proto)));
+	else if (cur && !replace)
+		ret = tctl_err_state(err, EEXIST, "nexthop %u already exists; use 'tunnelctl "
+				     "nexthop replace' to change it", nh->id);
+	if (!ret)
+		ret = tctl_nl_request(nl, tctl_nexthop_msg_new(nh, replace), err, "nexthop %u",
+				      nh->id);
+out:
+	tctl_state_free(&st);
+	return ret;
+}
+
+/* How many routes use nexthop id, and one of them for the message. */
+static size_t users_of(const struct tctl_route_list *routes, uint32_t id,
+		       const struct tctl_route **one)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < routes->n; i++) {
+		if (!(routes->v[i].has & TCTL_ROUTE_HAS_NHID) || routes->v[i].nhid != id)
+			continue;
+		if (!n++)
+			*one = &routes->v[i];
+	}
+	return n;
+}
+
+int tctl_nexthop_del(struct tctl_nl *nl, uint32_t id, struct tctl_err *err)
+{
+	const struct tctl_route *one = NULL;
+	const struct tctl_nexthop *cur;
+	char proto[32], what[128];
+	struct tctl_state st;
+	size_t n;
+	int ret = tctl_state_read(nl, &st, err);
+
+	if (ret)
+		goto out;
+	cur = tctl_nexthop_list_find(&st.nhs, id);
+	if (!cur) {
+		ret = tctl_err_state(err, ESRCH, "no nexthop %u", id);
+		goto out;
+	}
+	if (!owned(cur)) {
+		ret = tctl_err_state(err, EPERM, "nexthop %u belongs to protocol %s, not "
+				     "tunnelctl; it is left as it is", id,
+				     tctl_proto_name(cur->protocol, proto, sizeof(proto)));
+		goto out;
+	}
+	/* The kernel would delete those routes with it, whoever owns them. */
+	n = users_of(&st.routes, id, &one);
+	if (n) {
+		ret = tctl_err_state(err, EBUSY, "nexthop %u is used by %zu route%s (%s); "
+				     "delete %s first", id, n, n == 1 ? "" : "s",
+				     tctl_route_describe(one, what, sizeof(what)),
+				     n == 1 ? "it" : "them");
+		goto out;
+	}
+	ret = tctl_nl_request(nl, tctl_nexthop_msg_del(id), err, "deleting nexthop %u", id);
+out:
+	tctl_state_free(&st);
+	return ret;
+}
+
+int tctl_nexthop_show(struct tctl_nl *nl, const struct tctl_nexthop_filter *f,
+		      struct tctl_nexthop_list *out, size_t **users, struct tctl_err *err)
+{
+	struct tctl_state st;
+	const struct tctl_route *one;
+	int ret = tctl_state_read(nl, &st, err);
+
+	*users = NULL;
+	if (!ret && f->has_dev && !tctl_dev_list_find(&st.devs, f->dev))
+		ret = tctl_err_state(err, ENODEV, "device \"%s\" does not exist", f->dev);
+	for (size_t i = 0; !ret && i < st.nhs.n; i++) {
+		const struct tctl_nexthop *nh = &st.nhs.v[i];
+		struct tctl_nexthop *slot;
+
+		if (!(nh->has & TCTL_NH_HAS_ENCAP) || !tctl_nexthop_filter_match(f, nh))
+			continue;
+		slot = tctl_nexthop_list_push(out);
+		if (!slot)
+			ret = tctl_err_nomem(err);
+		else
+			*slot = *nh;
+	}
+	if (!ret && f->has_id && !out->n)
+		ret = tctl_err_state(err, ESRCH, "no nexthop %u with an encap", f->id);
+	if (!ret) {
+		*users = calloc(out->n ? out->n : 1, sizeof(**users));
+		if (!*users)
+			ret = tctl_err_nomem(err);
+		for (size_t i = 0; !ret && i < out->n; i++)
+			(*users)[i] = users_of(&st.routes, out->v[i].id, &one);
+	}
+	tctl_state_free(&st);
+	return ret;
+}
