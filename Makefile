@@ -40,7 +40,7 @@ FUZZ_RUNS ?= 300000
 
 LIB_SRC := $(wildcard lib/*.c)
 CLI_SRC := $(wildcard cli/*.c)
-PROBE_SRC := tests/tools/libprobe.c
+PROBE_SRC := $(wildcard tests/tools/*.c)
 
 B := build
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
@@ -73,13 +73,13 @@ $(B)/asan/libtunnelctl.a: $(SAN_LIB_OBJ)
 $(B)/tunnelctl: $(CLI_OBJ) $(B)/libtunnelctl.a
 	$(CC) $(LDHARDEN) -o $@ $(CLI_OBJ) $(B)/libtunnelctl.a $(PKG_LIBS)
 
-$(B)/libprobe: $(B)/$(PROBE_SRC:.c=.o) $(B)/libtunnelctl.a
+$(B)/libprobe: $(PROBE_SRC:%.c=$(B)/%.o) $(B)/libtunnelctl.a
 	$(CC) $(LDHARDEN) -o $@ $^ $(PKG_LIBS)
 
 $(B)/asan/tunnelctl: $(SAN_CLI_OBJ) $(B)/asan/libtunnelctl.a
 	$(CC) -fsanitize=address,undefined -o $@ $^ $(PKG_LIBS)
 
-$(B)/asan/libprobe: $(B)/asan/$(PROBE_SRC:.c=.o) $(B)/asan/libtunnelctl.a
+$(B)/asan/libprobe: $(PROBE_SRC:%.c=$(B)/asan/%.o) $(B)/asan/libtunnelctl.a
 	$(CC) -fsanitize=address,undefined -o $@ $^ $(PKG_LIBS)
 
 asan: $(B)/asan/tunnelctl $(B)/asan/libprobe

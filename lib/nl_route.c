@@ -33,7 +33,7 @@ int tctl_route_parse(struct nlmsghdr *nlh, struct tctl_route *r, bool any_encap)
 	struct rtmsg *rtm;
 	int ret;
 
-	if (nlh->nlmsg_type != RTM_NEWROUTE ||
+	if ((nlh->nlmsg_type != RTM_NEWROUTE && nlh->nlmsg_type != RTM_DELROUTE) ||
 	    nlmsg_parse(nlh, sizeof(*rtm), tb, RTA_MAX, route_policy) < 0)
 		return -EINVAL;
 	rtm = nlmsg_data(nlh);

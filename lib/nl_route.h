@@ -16,7 +16,7 @@ struct tctl_route_dump_filter {
 };
 
 /*
- * Decode one RTM_NEWROUTE message.  1: a route we read (an encap ip/ip6
+ * Decode one RTM_NEWROUTE (or RTM_DELROUTE event) message.  1: a route we read (an encap ip/ip6
  * route, or any route with any_encap); 0: a route to skip; <0 malformed.
  */
 int tctl_route_parse(struct nlmsghdr *nlh, struct tctl_route *r, bool any_encap);

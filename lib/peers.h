@@ -45,6 +45,7 @@ struct tctl_list_dev {
 	bool has_mtu;
 	uint32_t mtu;
 	int index;		/* position in "devices", for messages */
+	bool broken;		/* had errors: checks that lean on it are skipped */
 };
 
 struct tctl_peer {
@@ -62,6 +63,7 @@ struct tctl_peerlist {
 	int version;
 	struct tctl_list_dev *devs;
 	size_t ndevs;
+	bool devs_broken;	/* "devices" itself was unusable */
 	struct tctl_peer_opts defaults;
 	struct tctl_peer *peers;
 	size_t npeers;

@@ -213,6 +213,8 @@ static void check_peer(const struct tctl_peerlist *pl, const struct tctl_peer *p
 		return;
 	}
 	dev = tctl_peers_find_dev(pl, o.device);
+	if ((dev && dev->broken) || (!dev && pl->devs_broken))
+		return;		/* its own error is reported already */
 	if (!dev) {
 		/* An undeclared default device is reported once, at defaults.device. */
 		if (p->opts.has & TCTL_OPT_DEVICE) {
@@ -234,7 +236,7 @@ void tctl_peers_check(const struct tctl_peerlist *pl, struct tctl_diags *d)
 	size_t *idx = calloc(pl->npeers ? pl->npeers : 1, sizeof(*idx));
 
 	check_devices(pl, d);
-	if ((pl->defaults.has & TCTL_OPT_DEVICE) &&
+	if ((pl->defaults.has & TCTL_OPT_DEVICE) && !pl->devs_broken &&
 	    !tctl_peers_find_dev(pl, pl->defaults.device))
 		tctl_diag_add(d, "defaults.device", 0, "device \"%s\" is not declared in "
 			      "\"devices\"", pl->defaults.device);

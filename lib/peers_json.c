@@ -281,8 +281,10 @@ static void parse_devices(struct pctx *c, json_object *a)
 {
 	size_t n;
 
-	if (!want(c, "devices", a, json_type_array, "an array"))
+	if (!want(c, "devices", a, json_type_array, "an array")) {
+		c->pl->devs_broken = true;
 		return;
+	}
 	n = json_object_array_length(a);
 	c->pl->devs = calloc(n ? n : 1, sizeof(*c->pl->devs));
 	if (!c->pl->devs) {
@@ -292,9 +294,12 @@ static void parse_devices(struct pctx *c, json_object *a)
 	for (size_t i = 0; i < n; i++) {
 		char p[64];
 
+		size_t before = c->d->n + c->d->dropped;
+
 		snprintf(p, sizeof(p), "devices[%zu]", i);
 		c->pl->devs[i].index = (int)i;
 		parse_device(c, p, json_object_array_get_idx(a, i), &c->pl->devs[i]);
+		c->pl->devs[i].broken = c->d->n + c->d->dropped > before;
 	}
 	c->pl->ndevs = n;
 }
@@ -435,10 +440,12 @@ static void parse_top(struct pctx *c, json_object *root)
 		return;		/* another version's keys would only confuse */
 	}
 	c->pl->version = (int)ver;
-	if (json_object_object_get_ex(root, "devices", &v))
+	if (json_object_object_get_ex(root, "devices", &v)) {
 		parse_devices(c, v);
-	else
+	} else {
 		tctl_diag_add(c->d, "devices", 0, "missing: list at least one device");
+		c->pl->devs_broken = true;
+	}
 	if (json_object_object_get_ex(root, "defaults", &v))
 		parse_defaults(c, v);
 	if (json_object_object_get_ex(root, "peers", &v))
@@ -489,7 +496,9 @@ int tctl_peers_parse(const char *text, size_t len, struct tctl_peerlist *pl,
 		return -ENOMEM;
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
 	root = json_tokener_parse_ex(tok, text, (int)len);
-	if (!root || !only_blanks(text + json_tokener_get_parse_end(tok),
+	if (!root && json_tokener_get_error(tok) == json_tokener_success) {
+		tctl_diag_add(diags, "", 0, "must be an object, not null");
+	} else if (!root || !only_blanks(text + json_tokener_get_parse_end(tok),
 				  len - json_tokener_get_parse_end(tok))) {
 		enum json_tokener_error e = json_tokener_get_error(tok);
 		size_t at = json_tokener_get_parse_end(tok);
@@ -503,7 +512,8 @@ int tctl_peers_parse(const char *text, size_t len, struct tctl_peerlist *pl,
 	}
 	json_object_put(root);
 	json_tokener_free(tok);
-	if (!diags->n)
+	/* Cross-checks too, over what did parse: every problem in one run. */
+	if (pl->version)
 		tctl_peers_check(pl, diags);
 	if (diags->n) {
 		tctl_peers_free(pl);

@@ -20,6 +20,10 @@ TEST_NAMESPACES=()
 new_ns() {
 	local name="tct${BATS_SUITE_TEST_NUMBER:-0}-$$-${#TEST_NAMESPACES[@]}"
 	ip netns add "$name"
+	# No duplicate address detection: IPv6 link-local addresses and their
+	# routes appear at once, not a second later in the middle of a test.
+	ip netns exec "$name" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
+		net.ipv6.conf.default.accept_dad=0
 	ip -n "$name" link set lo up
 	TEST_NAMESPACES+=("$name")
 	printf -v "$1" '%s' "$name"
@@ -103,4 +107,27 @@ ns_with_veth() {
 	ip -n "${!1}" link add v0 type veth peer name v1
 	ip -n "${!1}" link set v0 up
 	ip -n "${!1}" link set v1 up
+}
+
+# monitor_start NS: record route, nexthop and link events of NS into
+# $BATS_TEST_TMPDIR/events until monitor_stop; returns once listening.
+monitor_start() {
+	local i
+	MONITOR_FILE=$BATS_TEST_TMPDIR/events
+	# fd 3 is bats' own: a background process holding it stalls the suite.
+	"$LIBPROBE" monitor "$1" >"$MONITOR_FILE" 3>&- &
+	MONITOR_PID=$!
+	for ((i = 0; i < 100; i++)); do
+		grep -q '^ready$' "$MONITOR_FILE" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# monitor_stop: the events seen, one per line (without the "ready" line).
+monitor_stop() {
+	sleep 0.2
+	kill "$MONITOR_PID" 2>/dev/null || true
+	wait "$MONITOR_PID" 2>/dev/null || true
+	grep -v '^ready$' "$MONITOR_FILE" || true
 }
