@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "desired.h"
+#include "bigmem.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -99,7 +100,7 @@ static int idset_init(struct idset *s, size_t n)
 
 	while (cap < n * 2)
 		cap <<= 1;
-	s->slot = calloc(cap, sizeof(*s->slot));
+	s->slot = tctl_big_calloc(cap, sizeof(*s->slot));
 	s->mask = cap - 1;
 	return s->slot ? 0 : -ENOMEM;
 }
@@ -137,33 +138,65 @@ static uint32_t assign_id(const char *name, struct idset *used,
 	}
 }
 
-static int cmp_peer_name(const void *a, const void *b)
+/*
+ * Sorting moves 8-byte keys, then each element once: qsort of the
+ * elements themselves spent most of its time copying them around.
+ */
+struct order_key {
+	uint32_t key;
+	uint32_t idx;
+};
+
+static int cmp_order_key(const void *a, const void *b)
 {
-	return strcmp((*(const struct tctl_peer *const *)a)->name,
-		      (*(const struct tctl_peer *const *)b)->name);
+	const struct order_key *x = a, *y = b;
+
+	return x->key < y->key ? -1 : x->key > y->key;
 }
 
-static int cmp_want_nh(const void *a, const void *b)
-{
-	uint32_t x = ((const struct tctl_want_nh *)a)->nh.id;
-	uint32_t y = ((const struct tctl_want_nh *)b)->nh.id;
+static const struct tctl_want_route *sort_base;
 
-	return x < y ? -1 : x > y;
+static int cmp_route_idx(const void *a, const void *b)
+{
+	return tctl_route_key_cmp(&sort_base[*(const uint32_t *)a].r,
+				  &sort_base[*(const uint32_t *)b].r);
 }
 
-static int cmp_want_route(const void *a, const void *b)
+/* Routes are usually listed in order already; sort only when they are not. */
+static int sort_routes(struct tctl_desired *d)
 {
-	return tctl_route_key_cmp(&((const struct tctl_want_route *)a)->r,
-				  &((const struct tctl_want_route *)b)->r);
+	struct tctl_want_route *out;
+	uint32_t *idx;
+	bool sorted = true;
+
+	for (size_t i = 1; i < d->nroutes && sorted; i++)
+		sorted = tctl_route_key_cmp(&d->routes[i - 1].r, &d->routes[i].r) <= 0;
+	if (sorted)
+		return 0;
+	idx = tctl_big_calloc(d->nroutes, sizeof(*idx));
+	out = tctl_big_calloc(d->nroutes, sizeof(*out));
+	if (!idx || !out) {
+		tctl_big_free(idx);
+		tctl_big_free(out);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < d->nroutes; i++)
+		idx[i] = (uint32_t)i;
+	sort_base = d->routes;
+	qsort(idx, d->nroutes, sizeof(*idx), cmp_route_idx);
+	for (size_t i = 0; i < d->nroutes; i++)
+		out[i] = d->routes[idx[i]];
+	tctl_big_free(idx);
+	tctl_big_free(d->routes);
+	d->routes = out;
+	return 0;
 }
 
-static void make_nh(const struct tctl_peerlist *pl, const struct tctl_peer *p, uint32_t id,
-		    uint8_t proto, const struct tctl_dev_list *devs, struct tctl_want_nh *w)
+/* One peer's nexthop; o: its effective settings, dev: its device in the kernel. */
+static void make_nh(const struct tctl_peerlist *pl, const struct tctl_peer *p,
+		    const struct tctl_peer_opts *o, uint32_t id, uint8_t proto,
+		    const struct tctl_dev *kd, struct tctl_want_nh *w)
 {
-	struct tctl_peer_opts o;
-	const struct tctl_dev *kd;
-
-	tctl_peer_effective(pl, p, &o);
 	memset(w, 0, sizeof(*w));
 	w->peer = p;
 	w->nh.id = id;
@@ -173,29 +206,24 @@ static void make_nh(const struct tctl_peerlist *pl, const struct tctl_peer *p, u
 	for (size_t i = 0; i < p->nprefixes; i++)
 		if (p->prefixes[i].addr.family == AF_INET6)
 			w->nh.family = AF_INET6;
-	snprintf(w->nh.dev, sizeof(w->nh.dev), "%s", o.device);
-	kd = devs ? tctl_dev_list_find(devs, o.device) : NULL;
+	memcpy(w->nh.dev, o->device, sizeof(w->nh.dev));
 	w->nh.oif = kd ? kd->ifindex : 0;
 	w->nh.has = TCTL_NH_HAS_DEV | TCTL_NH_HAS_ENCAP;
 	tctl_peer_encap(pl, p, &w->nh.encap);
 }
 
-static void make_route(const struct tctl_peerlist *pl, const struct tctl_peer *p,
-		       const struct tctl_prefix *pfx, const struct tctl_want_nh *nh,
-		       struct tctl_want_route *w)
+static void make_route(const struct tctl_peer_opts *o, const struct tctl_prefix *pfx,
+		       const struct tctl_want_nh *nh, struct tctl_want_route *w)
 {
-	struct tctl_peer_opts o;
-
-	tctl_peer_effective(pl, p, &o);
 	memset(w, 0, sizeof(*w));
-	w->peer = p;
+	w->peer = nh->peer;
 	w->r.dst = *pfx;
 	w->r.has = TCTL_ROUTE_HAS_DST | TCTL_ROUTE_HAS_NHID | TCTL_ROUTE_HAS_TABLE |
 		   TCTL_ROUTE_HAS_METRIC | TCTL_ROUTE_HAS_ENCAP | TCTL_ROUTE_HAS_DEV;
 	w->r.nhid = nh->nh.id;
-	w->r.table = (o.has & TCTL_OPT_TABLE) ? o.table : TCTL_TABLE_MAIN;
+	w->r.table = (o->has & TCTL_OPT_TABLE) ? o->table : TCTL_TABLE_MAIN;
 	w->r.metric = tctl_route_effective_metric(pfx->addr.family,
-						  (o.has & TCTL_OPT_METRIC) ? o.metric : 0);
+						  (o->has & TCTL_OPT_METRIC) ? o->metric : 0);
 	w->r.protocol = nh->nh.protocol;
 	w->r.type = 1;	/* RTN_UNICAST */
 	w->r.encap = nh->nh.encap;
@@ -203,26 +231,121 @@ static void make_route(const struct tctl_peerlist *pl, const struct tctl_peer *p
 	memcpy(w->r.dev, nh->nh.dev, sizeof(w->r.dev));
 }
 
+/*
+ * Nexthop ids: each peer's preferred id comes from its name; where two
+ * names (or another tool's nexthop) want the same id, the smaller name
+ * keeps it and the other takes the next free one, trying peers in name
+ * order.  So the result depends on the set of peers, not on file order,
+ * and costs a sort only of the few peers that collided.
+ */
+static uint32_t preferred_id(const char *name)
+{
+	return TCTL_NHID_BASE + fnv1a(name) % TCTL_NHID_SPAN;
+}
+
+struct claim {
+	uint32_t id;
+	size_t i;			/* index in order[] */
+	const struct tctl_peer *peer;
+};
+
+static int cmp_claim(const void *a, const void *b)
+{
+	const struct claim *x = a, *y = b;
+
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return strcmp(x->peer->name, y->peer->name);
+}
+
+static int cmp_claim_name(const void *a, const void *b)
+{
+	return strcmp(((const struct claim *)a)->peer->name,
+		      ((const struct claim *)b)->peer->name);
+}
+
+static int assign_ids(const struct tctl_peer **order, size_t n, uint32_t *ids,
+		      const struct tctl_nexthop_list *knh, uint8_t proto)
+{
+	struct claim *c = tctl_big_calloc(n ? n : 1, sizeof(*c));
+	struct idset used;
+	size_t nl = 0;
+
+	if (!c || idset_init(&used, n)) {
+		tctl_big_free(c);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		c[i] = (struct claim){ preferred_id(order[i]->name), i, order[i] };
+	qsort(c, n, sizeof(*c), cmp_claim);
+	/* Winners keep their id; losers move to the front of c[], in place. */
+	for (size_t i = 0; i < n; i++) {
+		bool first = !i || c[i - 1].id != c[i].id;
+
+		if (first && !held_by_other(knh, c[i].id, proto)) {
+			idset_add(&used, c[i].id);
+			ids[c[i].i] = c[i].id;
+		} else {
+			c[nl++] = c[i];
+		}
+	}
+	qsort(c, nl, sizeof(*c), cmp_claim_name);
+	for (size_t k = 0; k < nl; k++)
+		ids[c[k].i] = assign_id(c[k].peer->name, &used, knh, proto);
+	tctl_big_free(c);
+	tctl_big_free(used.slot);
+	return 0;
+}
+
+/*
+ * Nexthops are made straight into id order (the ids are sorted as 8-byte
+ * keys first); routes in the peers' order, which is usually prefix order
+ * already.
+ */
 static int fill(const struct tctl_peerlist *pl, const struct tctl_peer **order, size_t n,
 		const struct tctl_nexthop_list *knh, uint8_t proto,
 		const struct tctl_dev_list *devs, struct tctl_desired *d, struct tctl_err *err)
 {
-	struct idset used;
+	uint32_t *ids = tctl_big_calloc(n ? n : 1, sizeof(*ids));
+	struct order_key *k = tctl_big_calloc(n ? n : 1, sizeof(*k));
+	uint32_t *slot = tctl_big_calloc(n ? n : 1, sizeof(*slot));
+	const struct tctl_dev *kd = NULL;
+	char last_dev[IFNAMSIZ] = "";
+	int ret = -ENOMEM;
 
-	if (idset_init(&used, n))
-		return tctl_err_nomem(err);
+	if (!ids || !k || !slot || assign_ids(order, n, ids, knh, proto))
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		k[i] = (struct order_key){ ids[i], (uint32_t)i };
+	qsort(k, n, sizeof(*k), cmp_order_key);
+	for (size_t s = 0; s < n; s++) {
+		const struct tctl_peer *p = order[k[s].idx];
+		struct tctl_peer_opts o;
+
+		tctl_peer_effective(pl, p, &o);
+		/* Peers mostly share one device: look it up when it changes. */
+		if (devs && strcmp(last_dev, o.device)) {
+			kd = tctl_dev_list_find(devs, o.device);
+			memcpy(last_dev, o.device, sizeof(last_dev));
+		}
+		make_nh(pl, p, &o, k[s].key, proto, devs ? kd : NULL, &d->nhs[s]);
+		slot[k[s].idx] = (uint32_t)s;
+	}
+	d->nnh = n;
 	for (size_t i = 0; i < n; i++) {
 		const struct tctl_peer *p = order[i];
-		struct tctl_want_nh *w = &d->nhs[d->nnh++];
+		struct tctl_peer_opts o;
 
-		make_nh(pl, p, assign_id(p->name, &used, knh, proto), proto, devs, w);
+		tctl_peer_effective(pl, p, &o);
 		for (size_t j = 0; j < p->nprefixes; j++)
-			make_route(pl, p, &p->prefixes[j], w, &d->routes[d->nroutes++]);
+			make_route(&o, &p->prefixes[j], &d->nhs[slot[i]], &d->routes[d->nroutes++]);
 	}
-	free(used.slot);
-	qsort(d->nhs, d->nnh, sizeof(*d->nhs), cmp_want_nh);
-	qsort(d->routes, d->nroutes, sizeof(*d->routes), cmp_want_route);
-	return 0;
+	ret = sort_routes(d);
+out:
+	tctl_big_free(ids);
+	tctl_big_free(k);
+	tctl_big_free(slot);
+	return ret ? tctl_err_nomem(err) : 0;
 }
 
 int tctl_desired_build(const struct tctl_peerlist *pl, const struct tctl_peer *self,
@@ -236,7 +359,7 @@ int tctl_desired_build(const struct tctl_peerlist *pl, const struct tctl_peer *s
 
 	memset(d, 0, sizeof(*d));
 	d->self = self;
-	order = calloc(pl->npeers ? pl->npeers : 1, sizeof(*order));
+	order = tctl_big_calloc(pl->npeers ? pl->npeers : 1, sizeof(*order));
 	if (!order)
 		return tctl_err_nomem(err);
 	for (size_t i = 0; i < pl->npeers; i++) {
@@ -247,15 +370,13 @@ int tctl_desired_build(const struct tctl_peerlist *pl, const struct tctl_peer *s
 		order[n++] = p;
 		nroutes += p->nprefixes;
 	}
-	/* Name order: the ids handed out on a collision do not depend on file order. */
-	qsort(order, n, sizeof(*order), cmp_peer_name);
-	d->nhs = calloc(n ? n : 1, sizeof(*d->nhs));
-	d->routes = calloc(nroutes ? nroutes : 1, sizeof(*d->routes));
+	d->nhs = tctl_big_calloc(n ? n : 1, sizeof(*d->nhs));
+	d->routes = tctl_big_calloc(nroutes ? nroutes : 1, sizeof(*d->routes));
 	if (!d->nhs || !d->routes)
 		ret = tctl_err_nomem(err);
 	else
 		ret = fill(pl, order, n, kernel_nhs, own_proto, devs, d, err);
-	free(order);
+	tctl_big_free(order);
 	if (ret)
 		tctl_desired_free(d);
 	return ret;
@@ -263,7 +384,7 @@ int tctl_desired_build(const struct tctl_peerlist *pl, const struct tctl_peer *s
 
 void tctl_desired_free(struct tctl_desired *d)
 {
-	free(d->nhs);
-	free(d->routes);
+	tctl_big_free(d->nhs);
+	tctl_big_free(d->routes);
 	memset(d, 0, sizeof(*d));
 }

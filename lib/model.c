@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "model.h"
+#include "bigmem.h"
 
 #include <linux/if_link.h>
 #include <linux/if_tunnel.h>
@@ -61,7 +62,7 @@ static void *list_push(void **v, size_t *n, size_t *cap, size_t size)
 
 	if (*n == *cap) {
 		size_t ncap = *cap ? *cap * 2 : 16;
-		void *nv = realloc(*v, ncap * size);
+		void *nv = tctl_big_realloc(*v, ncap * size);
 
 		if (!nv)
 			return NULL;
@@ -80,7 +81,7 @@ struct tctl_dev *tctl_dev_list_push(struct tctl_dev_list *l)
 
 void tctl_dev_list_free(struct tctl_dev_list *l)
 {
-	free(l->v);
+	tctl_big_free(l->v);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -126,7 +127,7 @@ struct tctl_route *tctl_route_list_push(struct tctl_route_list *l)
 
 void tctl_route_list_free(struct tctl_route_list *l)
 {
-	free(l->v);
+	tctl_big_free(l->v);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -137,8 +138,13 @@ static int route_qsort_cmp(const void *a, const void *b)
 
 void tctl_route_list_sort(struct tctl_route_list *l)
 {
-	if (l->n > 1)
-		qsort(l->v, l->n, sizeof(*l->v), route_qsort_cmp);
+	/* Dumps come in (nearly) this order already: check before sorting. */
+	for (size_t i = 1; i < l->n; i++) {
+		if (tctl_route_key_cmp(&l->v[i - 1], &l->v[i]) > 0) {
+			qsort(l->v, l->n, sizeof(*l->v), route_qsort_cmp);
+			return;
+		}
+	}
 }
 
 uint32_t tctl_route_default_metric(int family)
@@ -185,7 +191,7 @@ struct tctl_nexthop *tctl_nexthop_list_push(struct tctl_nexthop_list *l)
 
 void tctl_nexthop_list_free(struct tctl_nexthop_list *l)
 {
-	free(l->v);
+	tctl_big_free(l->v);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -199,8 +205,13 @@ static int nexthop_qsort_cmp(const void *a, const void *b)
 
 void tctl_nexthop_list_sort(struct tctl_nexthop_list *l)
 {
-	if (l->n > 1)
-		qsort(l->v, l->n, sizeof(*l->v), nexthop_qsort_cmp);
+	/* The kernel dumps nexthops by id already. */
+	for (size_t i = 1; i < l->n; i++) {
+		if (l->v[i - 1].id > l->v[i].id) {
+			qsort(l->v, l->n, sizeof(*l->v), nexthop_qsort_cmp);
+			return;
+		}
+	}
 }
 
 const struct tctl_nexthop *tctl_nexthop_list_find(const struct tctl_nexthop_list *l,

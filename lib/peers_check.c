@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "peers.h"
+#include "bigmem.h"
 
 void tctl_peer_effective(const struct tctl_peerlist *pl, const struct tctl_peer *p,
 			 struct tctl_peer_opts *o)
@@ -143,7 +144,7 @@ static void check_overlaps(const struct tctl_peerlist *pl, struct tctl_diags *d)
 
 	for (size_t i = 0; i < pl->npeers; i++)
 		n += pl->peers[i].nprefixes;
-	v = calloc(n ? n : 1, sizeof(*v));
+	v = tctl_big_calloc(n ? n : 1, sizeof(*v));
 	if (!v)
 		return;
 	for (size_t i = 0; i < pl->npeers; i++)
@@ -166,7 +167,7 @@ static void check_overlaps(const struct tctl_peerlist *pl, struct tctl_diags *d)
 			      o->peer == x->peer ? "" : ", peer ",
 			      o->peer == x->peer ? "" : pl->peers[o->peer].name);
 	}
-	free(v);
+	tctl_big_free(v);
 }
 
 static void check_peer_on_device(const struct tctl_peer *p, const struct tctl_peer_opts *o,
@@ -233,7 +234,7 @@ static void check_peer(const struct tctl_peerlist *pl, const struct tctl_peer *p
 
 void tctl_peers_check(const struct tctl_peerlist *pl, struct tctl_diags *d)
 {
-	size_t *idx = calloc(pl->npeers ? pl->npeers : 1, sizeof(*idx));
+	size_t *idx = tctl_big_calloc(pl->npeers ? pl->npeers : 1, sizeof(*idx));
 
 	check_devices(pl, d);
 	if ((pl->defaults.has & TCTL_OPT_DEVICE) && !pl->devs_broken &&
@@ -245,7 +246,7 @@ void tctl_peers_check(const struct tctl_peerlist *pl, struct tctl_diags *d)
 			idx[i] = i;
 		check_unique(pl, d, idx, true);
 		check_unique(pl, d, idx, false);
-		free(idx);
+		tctl_big_free(idx);
 	}
 	check_overlaps(pl, d);
 	for (size_t i = 0; i < pl->npeers; i++)

@@ -4,6 +4,7 @@
  * (by id) and routes (by table, prefix, metric), as wg's syncconf does.
  */
 #include "plan.h"
+#include "bigmem.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -32,7 +33,7 @@ static void *grow(void **v, size_t *n, size_t size)
 
 	/* Doubling on powers of two keeps this amortised O(1). */
 	if (*n == 0 || !(*n & (*n - 1))) {
-		nv = realloc(*v, (*n ? *n * 2 : 1) * size);
+		nv = tctl_big_realloc(*v, (*n ? *n * 2 : 1) * size);
 		if (!nv)
 			return NULL;
 		*v = nv;
@@ -394,10 +395,10 @@ int tctl_plan_build(struct tctl_nl *nl, const struct tctl_peerlist *pl,
 
 void tctl_plan_free(struct tctl_plan *plan)
 {
-	free(plan->devs);
-	free(plan->nhs);
-	free(plan->routes);
-	free(plan->conflicts);
+	tctl_big_free(plan->devs);
+	tctl_big_free(plan->nhs);
+	tctl_big_free(plan->routes);
+	tctl_big_free(plan->conflicts);
 	tctl_desired_free(&plan->desired);
 	tctl_state_free(&plan->state);
 	memset(plan, 0, sizeof(*plan));

@@ -7,6 +7,7 @@
  * against its object and the rest carry on.
  */
 #include "plan.h"
+#include "bigmem.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -281,8 +282,8 @@ int tctl_plan_apply(struct tctl_nl *nl, struct tctl_plan *plan, tctl_progress_cb
 
 	memset(rep, 0, sizeof(*rep));
 	rep->failures.max = 1000;
-	r.sel = calloc(most ? most : 1, sizeof(*r.sel));
-	r.failed_nh = calloc(plan->nnhs ? plan->nnhs : 1, sizeof(*r.failed_nh));
+	r.sel = tctl_big_calloc(most ? most : 1, sizeof(*r.sel));
+	r.failed_nh = tctl_big_calloc(plan->nnhs ? plan->nnhs : 1, sizeof(*r.failed_nh));
 	if (!r.sel || !r.failed_nh)
 		ret = tctl_err_nomem(err);
 	if (!ret) {
@@ -291,8 +292,8 @@ int tctl_plan_apply(struct tctl_nl *nl, struct tctl_plan *plan, tctl_progress_cb
 	}
 	for (size_t i = 0; !ret && i < sizeof(phases) / sizeof(phases[0]); i++)
 		ret = run_phase(nl, &r, phases[i], err);
-	free(r.sel);
-	free(r.failed_nh);
+	tctl_big_free(r.sel);
+	tctl_big_free(r.failed_nh);
 	return ret;
 }
 
