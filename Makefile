@@ -3,6 +3,7 @@
 #   make            build tunnelctl (and libtunnelctl.a)
 #   make check      install what the tests need, run every test (host and VM tier)
 #   make demo       install what it needs, show three hosts talking over gre
+#   make bench      tunnelctl against the kernel's floor and ip -batch
 #   make install    PREFIX, DESTDIR, SBINDIR, MANDIR, BASHCOMPDIR, SYSCONFDIR
 
 PREFIX ?= /usr/local
@@ -49,8 +50,10 @@ SAN_LIB_OBJ := $(LIB_SRC:%.c=$(B)/asan/%.o)
 SAN_CLI_OBJ := $(CLI_SRC:%.c=$(B)/asan/%.o)
 FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(B)/fuzz/%.o)
 
+include bench/Makefile.inc
+
 .PHONY: all check check-deps check-host check-host-asan check-vm check-docs check-fuzz \
-	demo install uninstall clean asan fuzz
+	demo install uninstall clean asan fuzz bench
 
 all: $(B)/tunnelctl $(B)/libprobe
 
@@ -139,6 +142,13 @@ demo:
 	@scripts/ensure-deps.sh build demo
 	@$(MAKE) --no-print-directory all
 	@examples/demo.sh
+
+# ---- bench ------------------------------------------------------------
+
+# tunnelctl against raw batched netlink and ip -batch; minutes, not seconds.
+bench: all $(BENCH_TOOLS)
+	@scripts/ensure-deps.sh build bench
+	bench/run.sh
 
 # ---- install ------------------------------------------------------------
 

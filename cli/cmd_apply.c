@@ -57,6 +57,22 @@ static int find_self(struct cli *cli, const struct tctl_peerlist *pl, const char
 	return ret;
 }
 
+/* Inline encap routes cost the kernel O(N) per insert: say so when it matters. */
+#define INLINE_WARN_ROUTES 2000
+
+static void warn_inline(const struct cli *cli, const struct tctl_plan *plan)
+{
+	if (plan->no_nexthops)
+		fprintf(stderr, "%s: warning: this kernel has no nexthop objects (Linux 5.3 "
+			"or later): routes carry their encap themselves\n", cli->prog);
+	if (plan->inline_routes && plan->desired.nroutes >= INLINE_WARN_ROUTES)
+		fprintf(stderr, "%s: warning: %zu routes with inline encap: the kernel "
+			"compares each new one with every other on the device, so this "
+			"grows with the square of their number (10,000 take seconds, "
+			"100,000 take many minutes); nexthop objects avoid it\n", cli->prog,
+			plan->desired.nroutes);
+}
+
 /* Load, find self, plan: what apply and diff share. */
 static int prepare(struct cli *cli, const struct tctl_apply_opts *o, struct tctl_peerlist *pl,
 		   struct tctl_plan *plan)
@@ -66,12 +82,16 @@ static int prepare(struct cli *cli, const struct tctl_apply_opts *o, struct tctl
 	const struct tctl_peer *self;
 	int ret = load(cli, o->file, pl, &d);
 
+
 	tctl_diags_free(&d);
 	if (ret)
 		return ret;
+	struct tctl_plan_opts po = { .prune = o->prune, .inline_routes = o->inline_routes };
+
 	if (find_self(cli, pl, o->self, &self, &err) ||
-	    tctl_plan_build(cli->nl, pl, self, o->prune, plan, &err))
+	    tctl_plan_build(cli->nl, pl, self, &po, plan, &err))
 		return cli_fail(cli, &err);
+	warn_inline(cli, plan);
 	return EXIT_OK;
 }
 

@@ -113,6 +113,19 @@ static void route_words(FILE *f, const struct tctl_route *r)
 		fprintf(f, " dev %s", r->dev);
 }
 
+/* An inline route's encap changed: the fields, as for a nexthop. */
+static void route_changes(FILE *f, const struct tctl_plan_route *op)
+{
+	const char *sep = ": ";
+
+	for (uint32_t bit = 1; bit; bit <<= 1) {
+		if (op->diff & bit) {
+			fprintf(f, "%s%s", sep, tctl_diff_name(bit));
+			sep = ", ";
+		}
+	}
+}
+
 static void print_routes_text(FILE *f, const struct tctl_plan *plan)
 {
 	for (size_t i = 0; i < plan->nroutes; i++) {
@@ -124,8 +137,12 @@ static void print_routes_text(FILE *f, const struct tctl_plan *plan)
 			fprintf(f, " peer %s", op->want->peer->name);
 		if (op->act == TCTL_ACT_REPLACE && (op->diff & TCTL_DIFF_INLINE))
 			fprintf(f, ": inline encap -> nexthop");
-		else if (op->act == TCTL_ACT_REPLACE)
+		else if (op->act == TCTL_ACT_REPLACE && (op->diff & TCTL_DIFF_NEXTHOP))
+			fprintf(f, ": nexthop -> inline encap");
+		else if (op->act == TCTL_ACT_REPLACE && (op->diff & TCTL_DIFF_NHID))
 			fprintf(f, ": nhid %u -> %u", op->have->nhid, op->want->r.nhid);
+		else if (op->act == TCTL_ACT_REPLACE)
+			route_changes(f, op);
 		fputc('\n', f);
 	}
 }

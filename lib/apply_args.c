@@ -21,6 +21,8 @@ static const struct tctl_kw kw_apply[] = {
 	  "also delete tunnelctl's objects on devices the list does not name" },
 	{ "--no-prune", NULL, TCTL_VAL_NONE, NULL, 0, GROUP_PRUNE,
 	  "add and replace only; delete nothing" },
+	{ "--inline", NULL, TCTL_VAL_NONE, NULL, 0, 0,
+	  "routes carry the encap themselves, no nexthop objects (slow at scale)" },
 	{ 0 }
 };
 
@@ -34,6 +36,7 @@ static const struct tctl_kw kw_diff[] = {
 	{ "--prune", NULL, TCTL_VAL_NONE, NULL, 0, GROUP_PRUNE,
 	  "as apply --prune" },
 	{ "--no-prune", NULL, TCTL_VAL_NONE, NULL, 0, GROUP_PRUNE, "as apply --no-prune" },
+	{ "--inline", NULL, TCTL_VAL_NONE, NULL, 0, 0, "as apply --inline" },
 	{ 0 }
 };
 
@@ -58,6 +61,7 @@ int tctl_apply_opts_from_args(const struct tctl_args *a, struct tctl_apply_opts 
 	o->file = tctl_args_get(a, "FILE");
 	o->self = tctl_args_get(a, "--self");
 	o->dry_run = tctl_args_has(a, "--dry-run");
+	o->inline_routes = tctl_args_has(a, "--inline");
 	o->prune = tctl_args_has(a, "--prune") ? TCTL_PRUNE_ALL :
 		   tctl_args_has(a, "--no-prune") ? TCTL_PRUNE_NONE : TCTL_PRUNE_LISTED;
 	return 0;

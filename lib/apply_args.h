@@ -15,6 +15,7 @@ struct tctl_apply_opts {
 	const char *self;	/* NULL: find it by local address */
 	bool dry_run;
 	enum tctl_prune prune;
+	bool inline_routes;
 };
 
 int tctl_apply_opts_from_args(const struct tctl_args *a, struct tctl_apply_opts *o,

@@ -213,13 +213,15 @@ static void make_nh(const struct tctl_peerlist *pl, const struct tctl_peer *p,
 }
 
 static void make_route(const struct tctl_peer_opts *o, const struct tctl_prefix *pfx,
-		       const struct tctl_want_nh *nh, struct tctl_want_route *w)
+		       const struct tctl_want_nh *nh, bool inline_routes,
+		       struct tctl_want_route *w)
 {
 	memset(w, 0, sizeof(*w));
 	w->peer = nh->peer;
 	w->r.dst = *pfx;
-	w->r.has = TCTL_ROUTE_HAS_DST | TCTL_ROUTE_HAS_NHID | TCTL_ROUTE_HAS_TABLE |
-		   TCTL_ROUTE_HAS_METRIC | TCTL_ROUTE_HAS_ENCAP | TCTL_ROUTE_HAS_DEV;
+	w->r.has = TCTL_ROUTE_HAS_DST | TCTL_ROUTE_HAS_TABLE | TCTL_ROUTE_HAS_METRIC |
+		   TCTL_ROUTE_HAS_ENCAP | TCTL_ROUTE_HAS_DEV |
+		   (inline_routes ? 0 : TCTL_ROUTE_HAS_NHID);
 	w->r.nhid = nh->nh.id;
 	w->r.table = (o->has & TCTL_OPT_TABLE) ? o->table : TCTL_TABLE_MAIN;
 	w->r.metric = tctl_route_effective_metric(pfx->addr.family,
@@ -338,7 +340,8 @@ static int fill(const struct tctl_peerlist *pl, const struct tctl_peer **order, 
 
 		tctl_peer_effective(pl, p, &o);
 		for (size_t j = 0; j < p->nprefixes; j++)
-			make_route(&o, &p->prefixes[j], &d->nhs[slot[i]], &d->routes[d->nroutes++]);
+			make_route(&o, &p->prefixes[j], &d->nhs[slot[i]], d->inline_routes,
+				   &d->routes[d->nroutes++]);
 	}
 	ret = sort_routes(d);
 out:
@@ -350,8 +353,8 @@ out:
 
 int tctl_desired_build(const struct tctl_peerlist *pl, const struct tctl_peer *self,
 		       const struct tctl_nexthop_list *kernel_nhs, uint8_t own_proto,
-		       const struct tctl_dev_list *devs, struct tctl_desired *d,
-		       struct tctl_err *err)
+		       const struct tctl_dev_list *devs, bool inline_routes,
+		       struct tctl_desired *d, struct tctl_err *err)
 {
 	const struct tctl_peer **order;
 	size_t n = 0, nroutes = 0;
@@ -359,6 +362,7 @@ int tctl_desired_build(const struct tctl_peerlist *pl, const struct tctl_peer *s
 
 	memset(d, 0, sizeof(*d));
 	d->self = self;
+	d->inline_routes = inline_routes;
 	order = tctl_big_calloc(pl->npeers ? pl->npeers : 1, sizeof(*order));
 	if (!order)
 		return tctl_err_nomem(err);

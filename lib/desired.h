@@ -30,6 +30,7 @@ struct tctl_want_route {
 
 struct tctl_desired {
 	const struct tctl_peer *self;
+	bool inline_routes;		/* routes carry the encap themselves */
 	struct tctl_want_nh *nhs;	/* sorted by id */
 	size_t nnh;
 	struct tctl_want_route *routes;	/* sorted by route key */
@@ -40,11 +41,14 @@ struct tctl_desired {
  * Build the desired state of node self (NULL: a node that is none of the
  * peers).  foreign: nexthop ids another tool holds, sorted (may be NULL);
  * devs: the kernel's links, to resolve device names (may be NULL).
+ * inline_routes: routes carry the encap themselves, by no nexthop object
+ * (kernels before 5.3, or --inline); their nexthops are still computed,
+ * as the encap each peer's routes carry.
  */
 int tctl_desired_build(const struct tctl_peerlist *pl, const struct tctl_peer *self,
 		       const struct tctl_nexthop_list *kernel_nhs, uint8_t own_proto,
-		       const struct tctl_dev_list *devs, struct tctl_desired *out,
-		       struct tctl_err *err);
+		       const struct tctl_dev_list *devs, bool inline_routes,
+		       struct tctl_desired *out, struct tctl_err *err);
 void tctl_desired_free(struct tctl_desired *d);
 
 /* The encap a peer's nexthop carries, from its effective settings. */

@@ -17,7 +17,7 @@ const char *tctl_diff_name(uint32_t bit)
 {
 	static const char *const names[] = {
 		"dev", "family", "id", "dst", "src", "ttl", "tos", "flags", "nhid",
-		"inline", "mtu", "up", "encap",
+		"inline", "mtu", "up", "encap", "nexthop",
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -169,6 +169,10 @@ static int plan_nexthops(struct tctl_plan *plan, const struct tctl_peerlist *pl,
 			 struct tctl_err *err)
 {
 	const struct tctl_want_nh *w = plan->desired.nhs, *wend = w + plan->desired.nnh;
+
+	/* Inline routes need no nexthop object: ours go, as stale ones do. */
+	if (plan->inline_routes)
+		w = wend;
 	const struct tctl_nexthop *h = plan->state.nhs.v, *hend = h + plan->state.nhs.n;
 	uint8_t own = tctl_own_proto();
 
@@ -296,9 +300,19 @@ static int route_slot(struct tctl_plan *plan, const struct tctl_want_route *w,
 
 static uint32_t route_diff(const struct tctl_route *w, const struct tctl_route *h)
 {
-	if (!(h->has & TCTL_ROUTE_HAS_NHID))
-		return TCTL_DIFF_INLINE;
-	return w->nhid != h->nhid ? TCTL_DIFF_NHID : 0;
+	uint32_t d;
+
+	if (w->has & TCTL_ROUTE_HAS_NHID) {
+		if (!(h->has & TCTL_ROUTE_HAS_NHID))
+			return TCTL_DIFF_INLINE;
+		return w->nhid != h->nhid ? TCTL_DIFF_NHID : 0;
+	}
+	if (h->has & TCTL_ROUTE_HAS_NHID)
+		return TCTL_DIFF_NEXTHOP;
+	d = strcmp(w->dev, h->dev) ? TCTL_DIFF_DEV : 0;
+	if (!(h->has & TCTL_ROUTE_HAS_ENCAP))
+		return d | TCTL_DIFF_ENCAP_TYPE;
+	return d | encap_diff(&w->encap, &h->encap);
 }
 
 static int plan_wanted_routes(struct tctl_plan *plan, struct tctl_err *err)
@@ -366,22 +380,23 @@ static int plan_stale_routes(struct tctl_plan *plan, const struct tctl_peerlist 
 }
 
 int tctl_plan_build(struct tctl_nl *nl, const struct tctl_peerlist *pl,
-		    const struct tctl_peer *self, enum tctl_prune prune,
+		    const struct tctl_peer *self, const struct tctl_plan_opts *opts,
 		    struct tctl_plan *plan, struct tctl_err *err)
 {
 	int ret;
 
 	memset(plan, 0, sizeof(*plan));
-	plan->prune = prune;
+	plan->prune = opts->prune;
 	ret = tctl_state_read(nl, &plan->state, err);
-	if (!ret && !plan->state.have_nexthops)
-		ret = tctl_err_state(err, EOPNOTSUPP, "this kernel has no nexthop objects "
-				     "(Linux 5.3 or later is needed)");
+	/* Before Linux 5.3 there are no nexthop objects: fall back to inline encap. */
+	plan->no_nexthops = !plan->state.have_nexthops;
+	plan->inline_routes = opts->inline_routes || plan->no_nexthops;
 	for (size_t i = 0; !ret && i < pl->ndevs; i++)
 		ret = plan_dev(plan, &pl->devs[i], err);
 	if (!ret)
 		ret = tctl_desired_build(pl, self, &plan->state.nhs, tctl_own_proto(),
-					 &plan->state.devs, &plan->desired, err);
+					 &plan->state.devs, plan->inline_routes,
+					 &plan->desired, err);
 	if (!ret)
 		ret = plan_nexthops(plan, pl, err);
 	if (!ret)

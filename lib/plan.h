@@ -37,6 +37,7 @@ enum tctl_prune {
 #define TCTL_DIFF_MTU		(1u << 10)
 #define TCTL_DIFF_UP		(1u << 11)
 #define TCTL_DIFF_ENCAP_TYPE	(1u << 12)
+#define TCTL_DIFF_NEXTHOP	(1u << 13)	/* a by-nexthop route becomes inline */
 
 /* The names of the bits, for printing: "ttl", "dst", ... */
 const char *tctl_diff_name(uint32_t bit);
@@ -70,10 +71,17 @@ struct tctl_plan_conflict {
 	bool blocking;	/* same table, prefix and metric: ours cannot be added */
 };
 
+struct tctl_plan_opts {
+	enum tctl_prune prune;
+	bool inline_routes;	/* --inline: routes carry their encap, no nexthops */
+};
+
 struct tctl_plan {
 	struct tctl_state state;	/* what the plan was computed from */
 	struct tctl_desired desired;
 	enum tctl_prune prune;
+	bool inline_routes;
+	bool no_nexthops;	/* inline because the kernel has no nexthop objects */
 	struct tctl_plan_dev *devs;
 	size_t ndevs;
 	struct tctl_plan_nh *nhs;
@@ -94,7 +102,7 @@ enum { TCTL_OBJ_DEV, TCTL_OBJ_NH, TCTL_OBJ_ROUTE };
  * kind in the way) fail here, before anything is written.
  */
 int tctl_plan_build(struct tctl_nl *nl, const struct tctl_peerlist *pl,
-		    const struct tctl_peer *self, enum tctl_prune prune,
+		    const struct tctl_peer *self, const struct tctl_plan_opts *opts,
 		    struct tctl_plan *plan, struct tctl_err *err);
 void tctl_plan_free(struct tctl_plan *plan);
 size_t tctl_plan_changes(const struct tctl_plan *plan);

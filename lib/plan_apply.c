@@ -95,6 +95,12 @@ static int resolve_oifs(struct tctl_nl *nl, struct run *r, struct tctl_err *err)
 
 		nh->oif = d ? d->ifindex : 0;
 	}
+	for (size_t i = 0; !ret && i < r->plan->desired.nroutes; i++) {
+		struct tctl_route *rt = &r->plan->desired.routes[i].r;
+		const struct tctl_dev *d = tctl_dev_list_find(&devs, rt->dev);
+
+		rt->oif = d ? d->ifindex : 0;
+	}
 	tctl_dev_list_free(&devs);
 	return ret;
 }
@@ -238,9 +244,17 @@ static void drop_unsendable(struct run *r, enum phase p)
 			note_failed_nh(r, op->want->nh.id);
 		} else {
 			const struct tctl_plan_route *op = &r->plan->routes[i];
+			bool by_nh = op->want && (op->want->r.has & TCTL_ROUTE_HAS_NHID);
 
-			if (!op->want || !nh_failed(r, op->want->r.nhid)) {
+			if (!op->want || (by_nh ? !nh_failed(r, op->want->r.nhid) : op->want->r.oif)) {
 				r->sel[keep++] = i;
+				continue;
+			}
+			if (!by_nh) {
+				snprintf(what, sizeof(what), "route %s (peer %s)",
+					 tctl_prefix_str(&op->want->r.dst, pf, sizeof(pf)),
+					 peer_of(op->want->peer));
+				fail(r, what, -ENODEV, NULL);
 				continue;
 			}
 			snprintf(what, sizeof(what), "route %s (peer %s)",

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Install the Debian packages a make target needs, and nothing that is
 # already present.  Usage: scripts/ensure-deps.sh GROUP...
-# Groups: build, check, vm, demo, fuzz.  apt-get update runs at most once per
+# Groups: build, check, vm, demo, fuzz, bench.  apt-get update runs at most once per
 # invocation, and only when something is missing.
 set -euo pipefail
 
@@ -11,6 +11,7 @@ declare -A GROUP=(
 	[vm]="qemu-system-x86 linux-image-amd64 busybox-static cpio gzip xz-utils kmod"
 	[demo]="iproute2 iputils-ping"
 	[fuzz]="clang libclang-rt-14-dev"
+	[bench]="jq iproute2 gnuplot-nox"
 )
 # qemu's recommends pull in a desktop stack; the VM needs none of it.
 NO_RECOMMENDS="qemu-system-x86"

@@ -252,3 +252,43 @@ owned_nexthops() {
 	run script -qec "'$TUNNELCTL' -n '$NS' apply '$LIST' --self a" /dev/null
 	assert_output --regexp 'applying: 5/5 \([0-9]+/s\)'
 }
+
+@test "--inline: routes carry the encap themselves, and switching back and forth converges" {
+	tctl -n "$NS" apply "$LIST" --self a --inline
+	assert_success
+	run owned_nexthops
+	assert_output "0"
+	tc_json -n "$NS" -j route show all
+	run jq -c '[.[] | [.dst, .encap.id, .encap.ttl, has("nhid")]]' <<<"$output"
+	assert_output '[["10.10.2.0/24",102,64,false],["10.10.3.0/24",103,10,false],["fd10:2::/64",102,64,false]]'
+	tctl -n "$NS" diff "$LIST" --self a --inline
+	assert_success
+	# An encap change on an inline route is a route replace naming the field.
+	edit '(.peers[] | select(.name == "c")).ttl = 20'
+	tctl -n "$NS" diff "$LIST" --self a --inline
+	assert_line --regexp '^~ route 10\.10\.3\.0/24 dev v0 peer c: ttl$'
+	# Back to nexthop objects: every route is replaced, the nexthops appear.
+	tctl -n "$NS" diff "$LIST" --self a
+	assert_line --regexp '^~ route 10\.10\.2\.0/24 nhid [0-9]+ peer b: inline encap -> nexthop$'
+	tctl -n "$NS" apply "$LIST" --self a
+	assert_success
+	run owned_nexthops
+	assert_output "2"
+	tctl -n "$NS" diff "$LIST" --self a --inline
+	assert_line --regexp '^~ route 10\.10\.2\.0/24 dev v0 peer b: nexthop -> inline encap$'
+	assert_line --regexp '^- nexthop [0-9]+ encap ip id 102 dst 192\.168\.50\.2 ttl 64 dev v0$'
+	tctl -n "$NS" apply "$LIST" --self a --inline
+	assert_success
+	run owned_nexthops
+	assert_output "0"
+	tctl -n "$NS" diff "$LIST" --self a --inline
+	assert_success
+}
+
+@test "--inline on a large list warns about the quadratic cost" {
+	"$REPO/examples/gen-mesh.sh" 2500 -d v0 --unmanaged >"$BATS_TEST_TMPDIR/big.json"
+	tctl -n "$NS" diff "$BATS_TEST_TMPDIR/big.json" --self p0 --inline
+	assert_line --partial "warning: 2499 routes with inline encap"
+	tctl -n "$NS" diff "$BATS_TEST_TMPDIR/big.json" --self p0
+	refute_line --partial "warning"
+}

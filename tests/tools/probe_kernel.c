@@ -246,7 +246,8 @@ int cmd_apply_hook(int argc, char **argv)
 	if (tctl_peers_load(argv[1], &pl, &diags, &err) || tctl_nl_open(&nl, argv[0], &err))
 		return probe_fail(&err);
 	ret = tctl_find_self(&pl, argv[2], NULL, 0, &self, &err) ||
-	      tctl_plan_build(nl, &pl, self, TCTL_PRUNE_LISTED, &plan, &err);
+	      tctl_plan_build(nl, &pl, self, &(struct tctl_plan_opts){ TCTL_PRUNE_LISTED, false },
+			      &plan, &err);
 	if (ret)
 		return probe_fail(&err);
 	if (system(cmd) != 0)
