@@ -11,6 +11,7 @@
 #include "../lib/dev_ops.h"
 #include "../lib/model.h"
 #include "../lib/nl_link.h"
+#include "../lib/nl_nexthop.h"
 #include "../lib/route_ops.h"
 #include "cli.h"
 
@@ -47,6 +48,21 @@ static void offer_routes(struct cli *cli, const char *partial)
 	tctl_route_list_free(&l);
 }
 
+static void offer_nexthops(struct cli *cli, const char *partial)
+{
+	struct tctl_nexthop_list l = { 0 };
+	struct tctl_err err;
+	struct tctl_nl *nl = cli_nl(cli, &err);
+	char id[16];
+
+	if (nl && !tctl_nexthop_dump(nl, NULL, &l, &err))
+		for (size_t i = 0; i < l.n; i++) {
+			snprintf(id, sizeof(id), "%u", l.v[i].id);
+			offer(id, partial);
+		}
+	tctl_nexthop_list_free(&l);
+}
+
 static void offer_value(struct cli *cli, const struct tctl_next *next, const char *partial)
 {
 	static const char *const tables[] = { "main", "local", "default", NULL };
@@ -66,6 +82,9 @@ static void offer_value(struct cli *cli, const struct tctl_next *next, const cha
 	case TCTL_VAL_TABLE:
 		for (size_t i = 0; tables[i]; i++)
 			offer(tables[i], partial);
+		break;
+	case TCTL_VAL_NHID:
+		offer_nexthops(cli, partial);
 		break;
 	case TCTL_VAL_FILE:
 		/* The shell completes file names itself. */

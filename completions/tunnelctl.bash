@@ -56,7 +56,7 @@ _tunnelctl() {
 	# A file name is due: let bash complete it.
 	if [[ " ${COMPREPLY[*]} " == *" __files__ "* ]]; then
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
-		compopt -o filenames 2>/dev/null
+		compopt -o filenames 2>/dev/null || true
 	fi
 }
 

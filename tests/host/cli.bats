@@ -152,6 +152,34 @@ complete_words() {
 	assert_line "$NS"
 }
 
+@test "bash completion: nexthop, apply, diff and validate" {
+	ns_with_veth NS
+	"$TUNNELCTL" -n "$NS" nexthop add 77 id 1 dst 192.0.2.1 dev v0
+	complete_words ""
+	assert_line "nexthop"
+	assert_line "apply"
+	assert_line "diff"
+	assert_line "validate"
+	complete_words nexthop ""
+	assert_line "add"
+	assert_line "show"
+	complete_words -n "$NS" nexthop del ""
+	assert_output "77"
+	complete_words -n "$NS" route add 10.0.0.0/8 nhid ""
+	assert_output "77"
+	complete_words apply "$REPO/examples/mesh-v"
+	assert_output "$REPO/examples/mesh-veth.json"
+	complete_words apply "$REPO/examples/mesh-veth.json" --
+	assert_line "--self"
+	assert_line "--dry-run"
+	assert_line "--prune"
+	assert_line "--inline"
+	complete_words diff x.json --prune --
+	refute_line "--prune"
+	refute_line "--no-prune"
+	assert_line "--self"
+}
+
 @test "__complete answers directly too" {
 	tctl __complete route sh
 	assert_output "show"
