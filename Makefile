@@ -74,13 +74,13 @@ $(B)/asan/libtunnelctl.a: $(SAN_LIB_OBJ)
 	@ar rcs $@ $^
 
 $(B)/tunnelctl: $(CLI_OBJ) $(B)/libtunnelctl.a
-	$(CC) $(LDHARDEN) -o $@ $(CLI_OBJ) $(B)/libtunnelctl.a $(PKG_LIBS)
+	$(CC) $(LDHARDEN) -o $@ $(CLI_OBJ) $(B)/libtunnelctl.a $(PKG_LIBS) -pthread
 
 $(B)/libprobe: $(PROBE_SRC:%.c=$(B)/%.o) $(B)/libtunnelctl.a
 	$(CC) $(LDHARDEN) -o $@ $^ $(PKG_LIBS)
 
 $(B)/asan/tunnelctl: $(SAN_CLI_OBJ) $(B)/asan/libtunnelctl.a
-	$(CC) -fsanitize=address,undefined -o $@ $^ $(PKG_LIBS)
+	$(CC) -fsanitize=address,undefined -o $@ $^ $(PKG_LIBS) -pthread
 
 $(B)/asan/libprobe: $(PROBE_SRC:%.c=$(B)/asan/%.o) $(B)/asan/libtunnelctl.a
 	$(CC) -fsanitize=address,undefined -o $@ $^ $(PKG_LIBS)
@@ -153,10 +153,11 @@ bench: all $(BENCH_TOOLS)
 # ---- install ------------------------------------------------------------
 
 install: $(B)/tunnelctl
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(RTPROTOSDIR)
 	install -m 0755 $(B)/tunnelctl $(DESTDIR)$(SBINDIR)/tunnelctl
 	install -m 0644 man/tunnelctl.8 $(DESTDIR)$(MANDIR)/man8/tunnelctl.8
+	install -m 0644 man/tunnelctl-peers.5 $(DESTDIR)$(MANDIR)/man5/tunnelctl-peers.5
 	install -m 0644 completions/tunnelctl.bash $(DESTDIR)$(BASHCOMPDIR)/tunnelctl
 	printf '# tunnelctl marks the routes it owns with this protocol\n%s\ttunnelctl\n' \
 		$(RTPROT) > $(DESTDIR)$(RTPROTOSDIR)/tunnelctl.conf
@@ -164,6 +165,7 @@ install: $(B)/tunnelctl
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/tunnelctl $(DESTDIR)$(MANDIR)/man8/tunnelctl.8 \
+		$(DESTDIR)$(MANDIR)/man5/tunnelctl-peers.5 \
 		$(DESTDIR)$(BASHCOMPDIR)/tunnelctl $(DESTDIR)$(RTPROTOSDIR)/tunnelctl.conf
 
 clean:

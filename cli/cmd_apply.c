@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* tunnelctl apply | diff | validate: the peer list against this node's kernel. */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -7,7 +8,10 @@
 
 #include "../lib/apply_args.h"
 #include "../lib/nl_addr.h"
+#include "../lib/desired.h"
 #include "../lib/plan_json.h"
+#include "../lib/rtnames.h"
+#include "../lib/state.h"
 #include "output.h"
 #include "print.h"
 
@@ -27,34 +31,58 @@ static void print_diags(const struct cli *cli, const char *file, const struct tc
 		fprintf(stderr, "%s: %s: and %zu more problems\n", cli->prog, file, d->dropped);
 }
 
+/* The outcome of tctl_peers_load, told to the user. */
+static int report_load(const struct cli *cli, const char *file, int ret,
+		       const struct tctl_diags *d, const struct tctl_err *err)
+{
+	if (!ret)
+		return EXIT_OK;
+	if (!d->n)
+		return cli_fail(cli, err);
+	print_diags(cli, file, d);
+	fprintf(stderr, "%s: %s\n", cli->prog, err->msg);
+	return EXIT_USAGE;
+}
+
 static int load(const struct cli *cli, const char *file, struct tctl_peerlist *pl,
 		struct tctl_diags *d)
 {
 	struct tctl_err err = { 0 };
 
-	if (!tctl_peers_load(file, pl, d, &err))
-		return EXIT_OK;
-	if (!d->n)
-		return cli_fail(cli, &err);
-	print_diags(cli, file, d);
-	fprintf(stderr, "%s: %s\n", cli->prog, err.msg);
-	return EXIT_USAGE;
+	return report_load(cli, file, tctl_peers_load(file, pl, d, &err), d, &err);
 }
 
-static int find_self(struct cli *cli, const struct tctl_peerlist *pl, const char *name,
-		     const struct tctl_peer **self, struct tctl_err *err)
-{
-	struct tctl_addr_list addrs = { 0 };
-	struct tctl_nl *nl = cli_nl(cli, err);
-	int ret;
+/*
+ * The list's side, on a thread of its own (see prepare): read it, find
+ * self, and build what the node should have, all without the kernel.
+ */
+struct loader {
+	const struct tctl_apply_opts *o;
+	struct tctl_peerlist *pl;
+	const struct tctl_addr_list *addrs;
+	struct tctl_diags diags;
+	struct tctl_err err;
+	int ret;		/* of tctl_peers_load */
+	int self_ret;
+	struct tctl_err self_err;
+	const struct tctl_peer *self;
+	struct tctl_desired desired;
+};
 
-	if (!nl)
-		return -1;
-	ret = name ? 0 : tctl_addr_dump(nl, &addrs, err);
-	if (!ret)
-		ret = tctl_find_self(pl, name, addrs.v, addrs.n, self, err);
-	tctl_addr_list_free(&addrs);
-	return ret;
+static void *load_list(void *arg)
+{
+	struct loader *l = arg;
+	struct tctl_err ignore;
+
+	l->ret = tctl_peers_load(l->o->file, l->pl, &l->diags, &l->err);
+	if (l->ret)
+		return NULL;
+	l->self_ret = tctl_find_self(l->pl, l->o->self, l->addrs->v, l->addrs->n, &l->self,
+				     &l->self_err);
+	if (!l->self_ret)
+		tctl_desired_build(l->pl, l->self, NULL, tctl_own_proto(), NULL,
+				   l->o->inline_routes, &l->desired, &ignore);
+	return NULL;
 }
 
 /* Inline encap routes cost the kernel O(N) per insert: say so when it matters. */
@@ -73,26 +101,52 @@ static void warn_inline(const struct cli *cli, const struct tctl_plan *plan)
 			plan->desired.nroutes);
 }
 
-/* Load, find self, plan: what apply and diff share. */
+/*
+ * Load, find self, plan: what apply and diff share.  The list is read (and
+ * turned into the node's desired state) on a second thread while this one
+ * reads the kernel: on large meshes both take a comparable time, and the
+ * machines have a core for each.
+ */
 static int prepare(struct cli *cli, const struct tctl_apply_opts *o, struct tctl_peerlist *pl,
 		   struct tctl_plan *plan)
 {
-	struct tctl_diags d = { 0 };
-	struct tctl_err err = { 0 };
-	const struct tctl_peer *self;
-	int ret = load(cli, o->file, pl, &d);
-
-
-	tctl_diags_free(&d);
-	if (ret)
-		return ret;
 	struct tctl_plan_opts po = { .prune = o->prune, .inline_routes = o->inline_routes };
+	struct tctl_addr_list addrs = { 0 };
+	struct loader l = { .o = o, .pl = pl, .addrs = &addrs };
+	struct tctl_state st = { 0 };
+	struct tctl_err err = { 0 };
+	struct tctl_nl *nl;
+	pthread_t thread;
+	bool threaded;
+	int kret, ret;
 
-	if (find_self(cli, pl, o->self, &self, &err) ||
-	    tctl_plan_build(cli->nl, pl, self, &po, plan, &err))
+	memset(pl, 0, sizeof(*pl));
+	memset(plan, 0, sizeof(*plan));
+	nl = cli_nl(cli, &err);
+	/* The addresses first (a quick dump): the thread finds self by them. */
+	if (!nl || (!o->self && tctl_addr_dump(nl, &addrs, &err)))
 		return cli_fail(cli, &err);
-	warn_inline(cli, plan);
-	return EXIT_OK;
+	tctl_rtnames_load();	/* the reader looks table names up: load them once, here */
+	threaded = pthread_create(&thread, NULL, load_list, &l) == 0;
+	if (!threaded)
+		load_list(&l);
+	kret = tctl_state_read(nl, &st, &err);
+	if (threaded)
+		pthread_join(thread, NULL);
+	tctl_addr_list_free(&addrs);
+	ret = report_load(cli, o->file, l.ret, &l.diags, &l.err);
+	tctl_diags_free(&l.diags);
+	if (!ret && kret)
+		ret = cli_fail(cli, &err);
+	if (!ret && l.self_ret)
+		ret = cli_fail(cli, &l.self_err);
+	if (!ret && tctl_plan_compute(&st, pl, l.self, &po, &l.desired, plan, &err))
+		ret = cli_fail(cli, &err);
+	tctl_state_free(&st);		/* empty when the plan took it */
+	tctl_desired_free(&l.desired);
+	if (!ret)
+		warn_inline(cli, plan);
+	return ret;
 }
 
 struct meter {

@@ -1,7 +1,7 @@
 #!/bin/bash
 # gen-mesh.sh: write a synthetic peer list (format version 1) to stdout.
 #
-#   bench/gen-mesh.sh N [-k PREFIXES_PER_PEER] [-d DEVICE] [-m MODE] [--unmanaged]
+#   examples/gen-mesh.sh N [-k PREFIXES_PER_PEER] [-d DEVICE] [-m MODE] [--unmanaged]
 #
 # Peer i (0 <= i < N) is named "p<i>", has id i+1, the (i+1)-th address after
 # 100.64.0.0 as its underlay, and K prefixes: prefix j is the (i*K+j)-th /28

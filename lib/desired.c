@@ -386,6 +386,41 @@ int tctl_desired_build(const struct tctl_peerlist *pl, const struct tctl_peer *s
 	return ret;
 }
 
+bool tctl_desired_clashes(const struct tctl_desired *d, const struct tctl_nexthop_list *knh,
+			  uint8_t own_proto)
+{
+	for (size_t i = 0; i < d->nnh; i++)
+		if (held_by_other(knh, d->nhs[i].nh.id, own_proto))
+			return true;
+	return false;
+}
+
+void tctl_desired_resolve_devs(struct tctl_desired *d, const struct tctl_dev_list *devs)
+{
+	const struct tctl_dev *kd = NULL;
+	const char *last = NULL;
+
+	for (size_t i = 0; i < d->nnh; i++) {
+		struct tctl_nexthop *nh = &d->nhs[i].nh;
+
+		if (!last || strcmp(last, nh->dev)) {
+			kd = tctl_dev_list_find(devs, nh->dev);
+			last = nh->dev;
+		}
+		nh->oif = kd ? kd->ifindex : 0;
+	}
+	last = NULL;
+	for (size_t i = 0; i < d->nroutes; i++) {
+		struct tctl_route *r = &d->routes[i].r;
+
+		if (!last || strcmp(last, r->dev)) {
+			kd = tctl_dev_list_find(devs, r->dev);
+			last = r->dev;
+		}
+		r->oif = kd ? kd->ifindex : 0;
+	}
+}
+
 void tctl_desired_free(struct tctl_desired *d)
 {
 	tctl_big_free(d->nhs);

@@ -51,6 +51,16 @@ int tctl_desired_build(const struct tctl_peerlist *pl, const struct tctl_peer *s
 		       struct tctl_desired *out, struct tctl_err *err);
 void tctl_desired_free(struct tctl_desired *d);
 
+/*
+ * A desired state can be built before the kernel is read (kernel_nhs and
+ * devs NULL), alongside reading it.  Then: does any of its nexthop ids
+ * belong to another tool's nexthop (build again, with them, if so)?  And
+ * the devices' ifindexes, for its nexthops and routes.
+ */
+bool tctl_desired_clashes(const struct tctl_desired *d, const struct tctl_nexthop_list *knh,
+			  uint8_t own_proto);
+void tctl_desired_resolve_devs(struct tctl_desired *d, const struct tctl_dev_list *devs);
+
 /* The encap a peer's nexthop carries, from its effective settings. */
 void tctl_peer_encap(const struct tctl_peerlist *pl, const struct tctl_peer *p,
 		     struct tctl_encap *e);

@@ -195,7 +195,7 @@ static void check_peer_on_device(const struct tctl_peer *p, const struct tctl_pe
 	if (ki->has_key && p->has_id && p->id > UINT32_MAX)
 		tctl_diag_add(d, path, 0, "id %" PRIu64 " is out of range for device %s (%s): "
 			      "the GRE key is 32 bits", p->id, dev->name, ki->name);
-	if (!ki->has_key && ((o->key && p->has_id) || o->csum || o->seq))
+	if (!ki->has_key && (o->key || o->csum || o->seq))
 		tctl_diag_add(d, path, 0, "%s: device %s (%s) has no GRE header",
 			      o->csum ? "csum" : o->seq ? "seq" : "key", dev->name, ki->name);
 }

@@ -383,17 +383,49 @@ int tctl_plan_build(struct tctl_nl *nl, const struct tctl_peerlist *pl,
 		    const struct tctl_peer *self, const struct tctl_plan_opts *opts,
 		    struct tctl_plan *plan, struct tctl_err *err)
 {
-	int ret;
+	struct tctl_state st;
+	int ret = tctl_state_read(nl, &st, err);
+
+	if (ret) {
+		tctl_state_free(&st);
+		memset(plan, 0, sizeof(*plan));
+		return ret;
+	}
+	return tctl_plan_compute(&st, pl, self, opts, NULL, plan, err);
+}
+
+/* Use a desired state built beforehand, unless the kernel makes it wrong. */
+static bool take_desired(struct tctl_plan *plan, struct tctl_desired *pre)
+{
+	if (!pre || !pre->nhs)
+		return false;
+	if (pre->inline_routes != plan->inline_routes ||
+	    tctl_desired_clashes(pre, &plan->state.nhs, tctl_own_proto())) {
+		tctl_desired_free(pre);
+		return false;
+	}
+	plan->desired = *pre;
+	memset(pre, 0, sizeof(*pre));
+	tctl_desired_resolve_devs(&plan->desired, &plan->state.devs);
+	return true;
+}
+
+int tctl_plan_compute(struct tctl_state *st, const struct tctl_peerlist *pl,
+		      const struct tctl_peer *self, const struct tctl_plan_opts *opts,
+		      struct tctl_desired *pre, struct tctl_plan *plan, struct tctl_err *err)
+{
+	int ret = 0;
 
 	memset(plan, 0, sizeof(*plan));
 	plan->prune = opts->prune;
-	ret = tctl_state_read(nl, &plan->state, err);
+	plan->state = *st;
+	memset(st, 0, sizeof(*st));
 	/* Before Linux 5.3 there are no nexthop objects: fall back to inline encap. */
 	plan->no_nexthops = !plan->state.have_nexthops;
 	plan->inline_routes = opts->inline_routes || plan->no_nexthops;
 	for (size_t i = 0; !ret && i < pl->ndevs; i++)
 		ret = plan_dev(plan, &pl->devs[i], err);
-	if (!ret)
+	if (!ret && !take_desired(plan, pre))
 		ret = tctl_desired_build(pl, self, &plan->state.nhs, tctl_own_proto(),
 					 &plan->state.devs, plan->inline_routes,
 					 &plan->desired, err);

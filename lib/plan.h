@@ -104,6 +104,16 @@ enum { TCTL_OBJ_DEV, TCTL_OBJ_NH, TCTL_OBJ_ROUTE };
 int tctl_plan_build(struct tctl_nl *nl, const struct tctl_peerlist *pl,
 		    const struct tctl_peer *self, const struct tctl_plan_opts *opts,
 		    struct tctl_plan *plan, struct tctl_err *err);
+/*
+ * The same from a snapshot read already (tctl_state_read), which the plan
+ * takes over whether or not this succeeds: a caller can read the kernel
+ * while another thread reads the list and builds the desired state from
+ * it (pre, built with opts->inline_routes and no kernel view; taken over
+ * too; NULL to build it here).
+ */
+int tctl_plan_compute(struct tctl_state *st, const struct tctl_peerlist *pl,
+		      const struct tctl_peer *self, const struct tctl_plan_opts *opts,
+		      struct tctl_desired *pre, struct tctl_plan *plan, struct tctl_err *err);
 void tctl_plan_free(struct tctl_plan *plan);
 size_t tctl_plan_changes(const struct tctl_plan *plan);
 

@@ -124,6 +124,11 @@ static void load(void)
 	read_dir("rt_protos.d", false);
 }
 
+void tctl_rtnames_load(void)
+{
+	load();
+}
+
 const char *tctl_table_name(uint32_t id, char *buf, size_t len)
 {
 	load();

@@ -14,6 +14,8 @@
 
 /* Where iproute2 keeps its names; tests may point this elsewhere. */
 void tctl_rtnames_set_dir(const char *dir);
+/* Read the names now: before threads start, so none of them races to. */
+void tctl_rtnames_load(void);
 
 const char *tctl_table_name(uint32_t id, char *buf, size_t len);
 int tctl_table_parse(const char *s, uint32_t *out, struct tctl_err *err);

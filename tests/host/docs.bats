@@ -3,10 +3,18 @@
 
 load ../lib/common
 
-@test "man page lints clean" {
-	run mandoc -Tlint -W warning "$REPO/man/tunnelctl.8"
+@test "man pages lint clean" {
+	run mandoc -Tlint -W warning "$REPO/man/tunnelctl.8" "$REPO/man/tunnelctl-peers.5"
 	assert_success
 	assert_output ""
+}
+
+@test "tunnelctl-peers(5) names every key the reader accepts" {
+	page=$(MANWIDTH=200 mandoc -Tascii "$REPO/man/tunnelctl-peers.5" | sed 's/.\x08//g')
+	for key in version devices defaults peers name mode mtu unmanaged device ttl tos key \
+		csum seq table metric underlay id prefixes inherit; do
+		grep -qw -- "$key" <<<"$page" || { echo "tunnelctl-peers(5) lacks \"$key\""; return 1; }
+	done
 }
 
 @test "man page documents every command and every keyword the grammar has" {
@@ -51,6 +59,7 @@ load ../lib/common
 	assert_success
 	[ -x "$dest/opt/t/sbin/tunnelctl" ]
 	[ -f "$dest/opt/man/man8/tunnelctl.8" ]
+	[ -f "$dest/opt/man/man5/tunnelctl-peers.5" ]
 	[ -f "$dest/opt/bc/tunnelctl" ]
 	run grep -v '^#' "$dest/opt/etc/iproute2/rt_protos.d/tunnelctl.conf"
 	assert_output --regexp '^157[[:space:]]+tunnelctl$'
