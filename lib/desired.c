@@ -228,6 +228,8 @@ static void make_route(const struct tctl_peer_opts *o, const struct tctl_prefix 
 						  (o->has & TCTL_OPT_METRIC) ? o->metric : 0);
 	w->r.protocol = nh->nh.protocol;
 	w->r.type = 1;	/* RTN_UNICAST */
+	/* As tctl_route_msg_new sends them (IPv6 routes have no scope). */
+	w->r.scope = inline_routes && pfx->addr.family == AF_INET ? 253 /* link */ : 0;
 	w->r.encap = nh->nh.encap;
 	w->r.oif = nh->nh.oif;
 	memcpy(w->r.dev, nh->nh.dev, sizeof(w->r.dev));

@@ -97,8 +97,9 @@ int tctl_nexthop_del(struct tctl_nl *nl, uint32_t id, struct tctl_err *err)
 	/* The kernel would delete those routes with it, whoever owns them. */
 	n = users_of(&st.routes, id, &one);
 	if (n) {
-		ret = tctl_err_state(err, EBUSY, "nexthop %u is used by %zu route%s (%s); "
+		ret = tctl_err_state(err, EBUSY, "nexthop %u is used by %zu route%s, %s %s; "
 				     "delete %s first", id, n, n == 1 ? "" : "s",
+				     n == 1 ? "" : "among them",
 				     tctl_route_describe(one, what, sizeof(what)),
 				     n == 1 ? "it" : "them");
 		goto out;
