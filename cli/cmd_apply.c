@@ -254,7 +254,11 @@ static int execute(struct cli *cli, const struct tctl_apply_opts *o, struct tctl
 	return ret;
 }
 
-static int cmd_apply(struct cli *cli, const struct tctl_args *a)
+/* What apply and diff do with the plan once it is made. */
+typedef int (*plan_fn)(struct cli *cli, const struct tctl_apply_opts *o,
+		       struct tctl_plan *plan);
+
+static int with_plan(struct cli *cli, const struct tctl_args *a, plan_fn fn, int trouble)
 {
 	struct tctl_apply_opts o;
 	struct tctl_peerlist pl;
@@ -263,38 +267,39 @@ static int cmd_apply(struct cli *cli, const struct tctl_args *a)
 
 	tctl_apply_opts_from_args(a, &o, NULL);
 	ret = prepare(cli, &o, &pl, &plan);
-	if (ret) {
-		tctl_peers_free(&pl);
-		return ret;
-	}
-	if (o.dry_run)
-		print_plan(cli, &plan);
-	else
-		ret = execute(cli, &o, &plan);
+	if (!ret)
+		ret = fn(cli, &o, &plan);
+	else if (trouble)
+		ret = trouble;
 	tctl_plan_free(&plan);
 	tctl_peers_free(&pl);
 	return ret;
 }
 
+static int apply_plan(struct cli *cli, const struct tctl_apply_opts *o, struct tctl_plan *plan)
+{
+	if (!o->dry_run)
+		return execute(cli, o, plan);
+	print_plan(cli, plan);
+	return EXIT_OK;
+}
+
 /* Like diff(1): 0 when the kernel matches, 1 when it does not, 2 on trouble. */
+static int diff_plan(struct cli *cli, const struct tctl_apply_opts *o, struct tctl_plan *plan)
+{
+	(void)o;
+	print_plan(cli, plan);
+	return tctl_plan_changes(plan) || blocked(plan) ? 1 : 0;
+}
+
+static int cmd_apply(struct cli *cli, const struct tctl_args *a)
+{
+	return with_plan(cli, a, apply_plan, 0);
+}
+
 static int cmd_diff(struct cli *cli, const struct tctl_args *a)
 {
-	struct tctl_apply_opts o;
-	struct tctl_peerlist pl;
-	struct tctl_plan plan;
-	int ret;
-
-	tctl_apply_opts_from_args(a, &o, NULL);
-	ret = prepare(cli, &o, &pl, &plan);
-	if (ret) {
-		tctl_peers_free(&pl);
-		return EXIT_USAGE;
-	}
-	print_plan(cli, &plan);
-	ret = tctl_plan_changes(&plan) || blocked(&plan) ? 1 : 0;
-	tctl_plan_free(&plan);
-	tctl_peers_free(&pl);
-	return ret;
+	return with_plan(cli, a, diff_plan, EXIT_USAGE);
 }
 
 static int cmd_validate(struct cli *cli, const struct tctl_args *a)

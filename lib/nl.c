@@ -183,9 +183,22 @@ unsigned int tctl_nl_dump_retries(const struct tctl_nl *nl)
 	return nl->dump_retries;
 }
 
+/*
+ * Our requests are all under 200 bytes; libnl's default buffer is a page.
+ * A plan of 200,000 requests makes and frees that many: small buffers
+ * keep the churn in cache.
+ */
+#define MSG_SIZE 512
+
 struct nl_msg *tctl_nl_msg(int type, int flags)
 {
-	return nlmsg_alloc_simple(type, flags | NLM_F_REQUEST);
+	struct nl_msg *msg = nlmsg_alloc_size(MSG_SIZE);
+
+	if (msg && !nlmsg_put(msg, 0, 0, type, 0, flags | NLM_F_REQUEST)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
 }
 
 /* Receive one datagram from the kernel; returns its length. */

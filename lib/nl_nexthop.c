@@ -83,7 +83,7 @@ static int nh_dump_cb(struct nlmsghdr *nlh, void *arg, struct tctl_err *err)
 		const struct tctl_dev *d = tctl_dev_list_find_index(c->devs, nh.oif);
 
 		if (d)
-			snprintf(nh.dev, sizeof(nh.dev), "%s", d->name);
+			memcpy(nh.dev, d->name, sizeof(nh.dev));
 	}
 	slot = tctl_nexthop_list_push(c->out);
 	if (!slot)

@@ -46,8 +46,12 @@ int tctl_route_parse(struct nlmsghdr *nlh, struct tctl_route *r, bool any_encap)
 		r->nhid = nla_get_u32(tb[RTA_NH_ID]);
 		r->has |= TCTL_ROUTE_HAS_NHID;
 	}
-	/* With nexthop_compat_mode the kernel adds the nexthop's encap too. */
-	ret = tctl_encap_parse(tb[RTA_ENCAP_TYPE], tb[RTA_ENCAP], &r->encap);
+	/*
+	 * With nexthop_compat_mode the kernel adds the nexthop's encap to each
+	 * route by nexthop; it is read from the nexthop instead (see
+	 * tctl_routes_join_nexthops), which spares 100,000 nested parses.
+	 */
+	ret = r->nhid ? 0 : tctl_encap_parse(tb[RTA_ENCAP_TYPE], tb[RTA_ENCAP], &r->encap);
 	if (ret < 0)
 		return ret;
 	if (ret == 0 && !any_encap && !r->nhid)
@@ -110,11 +114,11 @@ static int route_dump_cb(struct nlmsghdr *nlh, void *arg, struct tctl_err *err)
 		return 0;
 	if (c->f->oif && r.oif != c->f->oif)
 		return 0;
-	if (c->devs && r.oif) {
+	if (c->devs && r.oif && !r.nhid) {
 		const struct tctl_dev *d = tctl_dev_list_find_index(c->devs, r.oif);
 
 		if (d)
-			snprintf(r.dev, sizeof(r.dev), "%s", d->name);
+			memcpy(r.dev, d->name, sizeof(r.dev));
 	}
 	slot = tctl_route_list_push(c->out);
 	if (!slot)

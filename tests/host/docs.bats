@@ -20,7 +20,7 @@ load ../lib/common
 @test "man page documents every command and every keyword the grammar has" {
 	# Plain text: drop the backspace overstrikes mandoc uses for bold.
 	page=$(MANWIDTH=200 mandoc -Tascii "$REPO/man/tunnelctl.8" | sed 's/.\x08//g')
-	for object in dev route; do
+	for object in dev route nexthop; do
 		run "$TUNNELCTL" help "$object"
 		assert_success
 		while read -r verb; do
@@ -29,6 +29,12 @@ load ../lib/common
 				grep -qw -- "$kw" <<<"$page" || { echo "man page lacks keyword '$kw' of $object $verb"; return 1; }
 			done < <("$TUNNELCTL" help "$object" "$verb" | awk 'NR > 2 { print $1 }')
 		done < <(awk -v o="$object" '$1 == "tunnelctl" && $2 == o { print $3 }' <<<"$output")
+	done
+	for cmd in apply diff validate; do
+		[[ "$page" == *"tunnelctl $cmd"* ]] || { echo "man page lacks '$cmd'"; return 1; }
+		while read -r kw; do
+			grep -qw -- "$kw" <<<"$page" || { echo "man page lacks '$kw' of $cmd"; return 1; }
+		done < <("$TUNNELCTL" help "$cmd" | awk 'NR > 3 { print $1 }')
 	done
 	for opt in --json --pretty --netns --proto --help --version TUNNELCTL_PROTO 157 "EXIT STATUS"; do
 		[[ "$page" == *"$opt"* ]] || { echo "man page lacks $opt"; return 1; }
@@ -45,11 +51,16 @@ load ../lib/common
 			[[ ${words[0]} == -n ]] && words=("${words[@]:1}")
 			words=("${words[@]:1}")
 		done
-		[[ ${words[0]} == route || ${words[0]} == dev ]] || continue
+		[[ ${words[0]} == route || ${words[0]} == dev || ${words[0]} == nexthop ]] || continue
 		[[ ${#words[@]} -gt 1 ]] || continue
 		run "$LIBPROBE" parse "${words[@]}"
 		[ "$status" -eq 0 ] || { echo "README line does not parse: $line: $output"; return 1; }
 	done < <(grep -E '^\s+(# )?tunnelctl ' "$REPO/README.md" | sed 's/^\s*# //; s/[|>].*//')
+	# And the peer lists it names are valid.
+	for f in $(grep -o 'examples/[a-z-]*\.json' "$REPO/README.md" | sort -u); do
+		run "$TUNNELCTL" validate "$REPO/$f"
+		assert_success
+	done
 }
 
 @test "make install honours DESTDIR, PREFIX, MANDIR, BASHCOMPDIR and installs the protocol name" {

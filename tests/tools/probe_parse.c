@@ -9,6 +9,8 @@
 
 #include "../../lib/dev_args.h"
 #include "../../lib/model_json.h"
+#include "../../lib/nexthop_args.h"
+#include "../../lib/plan_json.h"
 #include "../../lib/nl_encap.h"
 #include "../../lib/nl_route.h"
 #include "../../lib/number.h"
@@ -19,7 +21,9 @@
 static const struct tctl_syntax *const syntaxes[] = {
 	&tctl_syntax_route_add, &tctl_syntax_route_replace, &tctl_syntax_route_del,
 	&tctl_syntax_route_show, &tctl_syntax_route_flush, &tctl_syntax_dev_add,
-	&tctl_syntax_dev_del, &tctl_syntax_dev_set, &tctl_syntax_dev_show, NULL,
+	&tctl_syntax_dev_del, &tctl_syntax_dev_set, &tctl_syntax_dev_show,
+	&tctl_syntax_nexthop_add, &tctl_syntax_nexthop_replace, &tctl_syntax_nexthop_del,
+	&tctl_syntax_nexthop_show, NULL,
 };
 
 static const struct tctl_syntax *find_syntax(const char *object, const char *verb)
@@ -88,6 +92,18 @@ int cmd_parse(int argc, char **argv)
 		if (tctl_route_filter_from_args(&a, &f, &err))
 			return probe_fail(&err);
 		probe_emit(filter_json(&f));
+	} else if (syn == &tctl_syntax_nexthop_add || syn == &tctl_syntax_nexthop_replace) {
+		struct tctl_nexthop nh;
+
+		if (tctl_nexthop_from_args(&a, &nh, &err))
+			return probe_fail(&err);
+		probe_emit(tctl_nexthop_to_json(&nh));
+	} else if (!strcmp(syn->object, "nexthop")) {
+		struct tctl_nexthop_filter f;
+
+		if (tctl_nexthop_filter_from_args(&a, &f, &err))
+			return probe_fail(&err);
+		printf("%u\n", f.id);
 	} else if (syn == &tctl_syntax_dev_add || syn == &tctl_syntax_dev_set) {
 		struct tctl_dev d;
 
