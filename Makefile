@@ -35,7 +35,7 @@ SAN_CFLAGS = -std=gnu11 $(WARN) -O1 -g -fno-omit-frame-pointer \
 FUZZ_CC := clang
 FUZZ_CFLAGS = -std=gnu11 $(WARN) -g -O1 -fno-omit-frame-pointer $(PKG_CFLAGS) \
 	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
-FUZZ_TARGETS := fuzz_args fuzz_nlmsg
+FUZZ_TARGETS := fuzz_args fuzz_nlmsg fuzz_peers
 # A fixed seed and run count: the same inputs every time, never a flaky check.
 FUZZ_RUNS ?= 300000
 

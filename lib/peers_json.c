@@ -148,7 +148,11 @@ static void each_member(struct pctx *c, const char *path, member_fn fn, void *ar
 			ok(c);
 			return;
 		}
-		fn(c, path, key, arg);
+		/* The second value of a key is reported, not read over the first. */
+		if (dup)
+			jp_skip(&c->j);
+		else
+			fn(c, path, key, arg);
 		if (!ok(c))
 			return;
 	}
