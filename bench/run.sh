@@ -9,6 +9,7 @@
 #   BENCH_SIZES="10000 100000"   peer counts (one prefix each)
 #   BENCH_K10="10000"            peer counts for the 10-prefixes-per-peer variant
 #   BENCH_REPS=3                 repetitions; the median is reported
+#   BENCH_PLOT="1000 3000 30000" more sizes, from empty only, for the plot
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,6 +21,7 @@ OUT=$REPO/build/bench
 SIZES=${BENCH_SIZES:-"10000 100000"}
 K10=${BENCH_K10:-"10000"}
 REPS=${BENCH_REPS:-3}
+PLOT=${BENCH_PLOT:-"1000 3000 30000"}
 NS=tctlbench$$
 OTHER=tctlbenchother$$
 
@@ -64,7 +66,7 @@ prepare() {
 
 	d=$OUT/n$n-k$k
 	mkdir -p "$d"
-	[[ -s $d/teardown.txt ]] && return
+	[[ -e $d/teardown.txt ]] && return
 	echo "bench: preparing $n peers x $k prefixes" >&2
 	"$GEN" "$n" -k "$k" -d v0 --unmanaged >"$d/list.json"
 	# The self node keeps its own entry; everything else goes on teardown.
@@ -76,6 +78,7 @@ prepare() {
 	plan_to_ip <"$d/plan.json" >"$d/ip-add.txt"
 	jq -r '.routes | reverse | .[] | "delrt \(.route.dst)"' "$d/plan.json" >"$d/raw-del.txt"
 	jq -r '.nexthops[] | "delnh \(.nexthop.id)"' "$d/plan.json" >>"$d/raw-del.txt"
+	[[ ${3:-} == plot-only ]] && { touch "$d/teardown.txt"; return; }
 	# The writes a 1% change needs, for the floor: from the plan of the change.
 	"$RAWNL" write "$NS" "$d/raw-add.txt" >/dev/null
 	"$TUNNELCTL" -n "$NS" -j diff "$d/change.json" --self p0 >"$d/plan-change.json" || true
@@ -119,6 +122,19 @@ plan_to_ip() {
 	jq -r '(.nexthops[] | .nexthop as $h
 	        | "nexthop add id \($h.id) encap ip id \($h.encap.id) dst \($h.encap.dst) ttl \($h.encap.ttl)\(if $h.encap.key then " key" else "" end) dev v0 proto 157"),
 	       (.routes[] | "route add \(.route.dst) nhid \(.route.nhid) proto 157")'
+}
+
+# From empty only: more points for the plot.
+run_plot_size() {
+	local n=$1 d
+
+	d=$OUT/n$n-k1
+	fresh_ns
+	measure "apply,$n,1" "$TUNNELCTL" -n "$NS" apply "$d/list.json" --self p0
+	fresh_ns
+	measure "ipbatch,$n,1" ip -n "$NS" -batch "$d/ip-add.txt"
+	fresh_ns
+	measure "raw,$n,1" "$RAWNL" write "$NS" "$d/raw-add.txt"
 }
 
 run_size() {
@@ -225,7 +241,7 @@ row() {
 plot() {
 	local n
 	command -v gnuplot >/dev/null || return 0
-	for n in $SIZES; do
+	for n in $(tr ' ' '\n' <<<"$SIZES $PLOT" | sort -n | uniq); do
 		printf '%s %s %s %s\n' "$n" "$(median "${T[apply,$n,1]}")" \
 			"$(median "${T[ipbatch,$n,1]}")" "$(median "${T[raw,$n,1]}")"
 	done >"$OUT/time-vs-n.dat"
@@ -236,6 +252,7 @@ set title "Apply from empty: N peers, one nexthop and one route each"
 set xlabel "peers"
 set ylabel "seconds"
 set logscale xy
+set xrange [500:200000]
 set key top left
 set grid
 plot "$OUT/time-vs-n.dat" using 1:3 with linespoints title "ip -batch (same objects)", \
@@ -249,10 +266,12 @@ main() {
 	mkdir -p "$OUT"
 	for n in $SIZES; do prepare "$n" 1; done
 	for n in $K10; do prepare "$n" 10; done
+	for n in $PLOT; do prepare "$n" 1 plot-only; done
 	for ((rep = 1; rep <= REPS; rep++)); do
 		echo "bench: round $rep of $REPS" >&2
 		for n in $SIZES; do run_size "$n" 1; done
 		for n in $K10; do run_size "$n" 10; done
+		for n in $PLOT; do run_plot_size "$n"; done
 	done
 	largest=$(tr ' ' '\n' <<<"$SIZES" | sort -n | tail -1)
 	interference "$largest"

@@ -109,25 +109,45 @@ ns_with_veth() {
 	ip -n "${!1}" link set v1 up
 }
 
-# monitor_start NS: record route, nexthop and link events of NS into
-# $BATS_TEST_TMPDIR/events until monitor_stop; returns once listening.
-monitor_start() {
+# ipmon_start NS: `ip monitor route nexthop` of NS into $BATS_TEST_TMPDIR/ipmon.
+# ip monitor says nothing when it is ready, so a marker route added and
+# seen proves it listens; ipmon_stop waits for a second marker, so every
+# event in between was printed.  Output: the events between the markers.
+ipmon_start() {
 	local i
-	MONITOR_FILE=$BATS_TEST_TMPDIR/events
-	# fd 3 is bats' own: a background process holding it stalls the suite.
-	"$LIBPROBE" monitor "$1" >"$MONITOR_FILE" 3>&- &
-	MONITOR_PID=$!
+	IPMON_NS=$1
+	IPMON_FILE=$BATS_TEST_TMPDIR/ipmon
+	ip -n "$1" monitor route nexthop >"$IPMON_FILE" 3>&- &
+	IPMON_PID=$!
 	for ((i = 0; i < 100; i++)); do
-		grep -q '^ready$' "$MONITOR_FILE" 2>/dev/null && return 0
+		ip -n "$1" route replace 203.0.113.1/32 dev lo proto 250 2>/dev/null
+		grep -q '203.0.113.1 ' "$IPMON_FILE" && break
 		sleep 0.05
 	done
-	return 1
+	ip -n "$1" route del 203.0.113.1/32 dev lo proto 250
+	grep -q '203.0.113.1 ' "$IPMON_FILE"
 }
 
-# monitor_stop: the events seen, one per line (without the "ready" line).
-monitor_stop() {
-	sleep 0.2
-	kill "$MONITOR_PID" 2>/dev/null || true
-	wait "$MONITOR_PID" 2>/dev/null || true
-	grep -v '^ready$' "$MONITOR_FILE" || true
+ipmon_stop() {
+	local i
+	ip -n "$IPMON_NS" route replace 203.0.113.2/32 dev lo proto 250
+	for ((i = 0; i < 100; i++)); do
+		grep -q '203.0.113.2 ' "$IPMON_FILE" && break
+		sleep 0.05
+	done
+	ip -n "$IPMON_NS" route del 203.0.113.2/32 dev lo proto 250
+	kill "$IPMON_PID" 2>/dev/null || true
+	wait "$IPMON_PID" 2>/dev/null || true
+	sed -n '/203\.0\.113\.1 /,/203\.0\.113\.2 /p' "$IPMON_FILE" | grep -v '203\.0\.113\.[12] ' || true
+}
+
+# ipmon_events: ipmon_stop's lines as "nexthop new|del" and "route new|del
+# PREFIX" (routes of protocol 157 only: the kernel's own come and go).
+ipmon_events() {
+	ipmon_stop | awk '
+		/^Deleted id / { print "nexthop del"; next }
+		/^id /         { print "nexthop new"; next }
+		!/proto 157/   { next }
+		/^Deleted /    { print "route del " $2; next }
+		               { print "route new " $1 }'
 }

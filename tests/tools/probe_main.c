@@ -18,8 +18,6 @@
  *   libprobe batch NETNS DEV N BAD    N route adds (10.100.0.0/24 + i) through
  *                                     DEV in one batch, the BAD-th through a
  *                                     nonexistent ifindex; prints each outcome
- *   libprobe monitor NETNS            one line per route, nexthop and link
- *                                     event until SIGTERM ("ready" first)
  *   libprobe apply-hook NETNS FILE SELF -- CMD...
  *                                     plan FILE, run CMD, then apply the plan:
  *                                     what apply does when the kernel moves
@@ -40,7 +38,7 @@ static const struct {
 	{ "prefix", cmd_prefix }, { "addr", cmd_addr }, { "number", cmd_number },
 	{ "parse", cmd_parse }, { "check", cmd_check }, { "roundtrip", cmd_roundtrip },
 	{ "next", cmd_next }, { "usage", cmd_usage }, { "closest", cmd_closest },
-	{ "rawdump", cmd_rawdump }, { "batch", cmd_batch }, { "monitor", cmd_monitor },
+	{ "rawdump", cmd_rawdump }, { "batch", cmd_batch },
 	{ "apply-hook", cmd_apply_hook },
 };
 
