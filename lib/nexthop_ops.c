@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nl_link.h"
 #include "nl_nexthop.h"
 #include "route_check.h"
 #include "rtnames.h"
@@ -19,18 +20,24 @@ static bool owned(const struct tctl_nexthop *nh)
 int tctl_nexthop_add(struct tctl_nl *nl, struct tctl_nexthop *nh, bool replace,
 		     struct tctl_err *err)
 {
-	struct tctl_state st;
+	struct tctl_dev_list devs = { 0 };
+	struct tctl_nexthop_list nhs = { 0 };
 	const struct tctl_nexthop *cur;
 	const struct tctl_dev *d;
 	char what[64], proto[32];
-	int ret = tctl_state_read(nl, &st, err);
+	int ret;
 
-	if (!ret && !st.have_nexthops)
-		ret = tctl_err_state(err, EOPNOTSUPP, "this kernel has no nexthop objects "
-				     "(Linux 5.3 or later is needed)");
+	/* Devices and nexthops only: a write of one nexthop reads no routes. */
+	ret = tctl_link_dump(nl, &devs, err);
+	if (!ret) {
+		ret = tctl_nexthop_dump(nl, &devs, &nhs, err);
+		if (ret == -EOPNOTSUPP || ret == -EINVAL)
+			ret = tctl_err_state(err, EOPNOTSUPP, "this kernel has no nexthop "
+					     "objects (Linux 5.3 or later is needed)");
+	}
 	if (ret)
 		goto out;
-	d = tctl_dev_list_find(&st.devs, nh->dev);
+	d = tctl_dev_list_find(&devs, nh->dev);
 	snprintf(what, sizeof(what), "nexthop %u (family %s)", nh->id,
 		 nh->family == AF_INET6 ? "inet6" : "inet");
 	if (!d) {
@@ -41,7 +48,7 @@ int tctl_nexthop_add(struct tctl_nl *nl, struct tctl_nexthop *nh, bool replace,
 	ret = tctl_encap_check(&nh->encap, nh->family, d, what, err);
 	if (ret)
 		goto out;
-	cur = tctl_nexthop_list_find(&st.nhs, nh->id);
+	cur = tctl_nexthop_list_find(&nhs, nh->id);
 	if (cur && !owned(cur))
 		ret = tctl_err_state(err, EEXIST, "nexthop %u exists and belongs to protocol "
 				     "%s, not tunnelctl; it is left as it is", nh->id,
@@ -53,7 +60,8 @@ int tctl_nexthop_add(struct tctl_nl *nl, struct tctl_nexthop *nh, bool replace,
 		ret = tctl_nl_request(nl, tctl_nexthop_msg_new(nh, replace), err, "nexthop %u",
 				      nh->id);
 out:
-	tctl_state_free(&st);
+	tctl_nexthop_list_free(&nhs);
+	tctl_dev_list_free(&devs);
 	return ret;
 }
 
