@@ -19,8 +19,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct tctl_desired d;
 	struct tctl_err err;
 
-	if (!tctl_peers_parse((const char *)data, size, &pl, &diags) && pl.npeers) {
-		if (!tctl_desired_build(&pl, &pl.peers[0], NULL, 157, NULL, false, &d, &err))
+	if (!tctl_peers_parse((const char *)data, size, &pl, &diags)) {
+		/* A valid list, even one without peers, is the caller's to free. */
+		if (pl.npeers &&
+		    !tctl_desired_build(&pl, &pl.peers[0], NULL, 157, NULL, false, &d, &err))
 			tctl_desired_free(&d);
 		tctl_peers_free(&pl);
 	}
