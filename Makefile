@@ -20,12 +20,16 @@ CC ?= gcc
 PKGS := libnl-3.0 libnl-route-3.0 json-c readline
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS))
+# The controller alone speaks nftables.
+CTRL_PKGS := libnftables
+CTRL_CFLAGS = $(shell pkg-config --cflags $(CTRL_PKGS))
+CTRL_LIBS = $(shell pkg-config --libs $(CTRL_PKGS))
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral \
 	-Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers
 HARDEN := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE -fstack-clash-protection
 CFLAGS ?= -O2 -g
-ALL_CFLAGS = -std=gnu11 $(WARN) $(HARDEN) $(CFLAGS) $(PKG_CFLAGS) \
+ALL_CFLAGS = -std=gnu11 $(WARN) $(HARDEN) $(CFLAGS) $(PKG_CFLAGS) $(CTRL_CFLAGS) \
 	-DTUNNELCTL_VERSION='"$(VERSION)"' -MMD -MP
 LDHARDEN := -pie -Wl,-z,relro,-z,now
 SAN_CFLAGS = -std=gnu11 $(WARN) -O1 -g -fno-omit-frame-pointer \
@@ -41,11 +45,14 @@ FUZZ_RUNS ?= 300000
 
 LIB_SRC := $(wildcard lib/*.c)
 CLI_SRC := $(wildcard cli/*.c)
+CTRL_SRC := $(wildcard ctrl/*.c)
 PROBE_SRC := $(wildcard tests/tools/*.c)
 
 B := build
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o)
+CTRL_OBJ := $(CTRL_SRC:%.c=$(B)/%.o)
+SAN_CTRL_OBJ := $(CTRL_SRC:%.c=$(B)/asan/%.o)
 SAN_LIB_OBJ := $(LIB_SRC:%.c=$(B)/asan/%.o)
 SAN_CLI_OBJ := $(CLI_SRC:%.c=$(B)/asan/%.o)
 FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(B)/fuzz/%.o)
@@ -55,7 +62,7 @@ include bench/Makefile.inc
 .PHONY: all check check-deps check-host check-host-asan check-vm check-docs check-fuzz \
 	demo install uninstall clean asan fuzz bench
 
-all: $(B)/tunnelctl $(B)/libprobe
+all: $(B)/tunnelctl $(B)/tunnelctld $(B)/libprobe
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -76,6 +83,12 @@ $(B)/asan/libtunnelctl.a: $(SAN_LIB_OBJ)
 $(B)/tunnelctl: $(CLI_OBJ) $(B)/libtunnelctl.a
 	$(CC) $(LDHARDEN) -o $@ $(CLI_OBJ) $(B)/libtunnelctl.a $(PKG_LIBS) -pthread
 
+$(B)/tunnelctld: $(CTRL_OBJ) $(B)/libtunnelctl.a
+	$(CC) $(LDHARDEN) -o $@ $(CTRL_OBJ) $(B)/libtunnelctl.a $(PKG_LIBS) $(CTRL_LIBS)
+
+$(B)/asan/tunnelctld: $(SAN_CTRL_OBJ) $(B)/asan/libtunnelctl.a
+	$(CC) -fsanitize=address,undefined -o $@ $^ $(PKG_LIBS) $(CTRL_LIBS)
+
 $(B)/libprobe: $(PROBE_SRC:%.c=$(B)/%.o) $(B)/libtunnelctl.a
 	$(CC) $(LDHARDEN) -o $@ $^ $(PKG_LIBS)
 
@@ -85,7 +98,7 @@ $(B)/asan/tunnelctl: $(SAN_CLI_OBJ) $(B)/asan/libtunnelctl.a
 $(B)/asan/libprobe: $(PROBE_SRC:%.c=$(B)/asan/%.o) $(B)/asan/libtunnelctl.a
 	$(CC) -fsanitize=address,undefined -o $@ $^ $(PKG_LIBS)
 
-asan: $(B)/asan/tunnelctl $(B)/asan/libprobe
+asan: $(B)/asan/tunnelctl $(B)/asan/tunnelctld $(B)/asan/libprobe
 
 $(B)/fuzz/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -118,7 +131,7 @@ check-host: all
 
 # The same suites against the AddressSanitizer/UBSan build.
 check-host-asan: asan
-	TUNNELCTL=$(CURDIR)/$(B)/asan/tunnelctl LIBPROBE=$(CURDIR)/$(B)/asan/libprobe \
+	TUNNELCTL=$(CURDIR)/$(B)/asan/tunnelctl TUNNELCTLD=$(CURDIR)/$(B)/asan/tunnelctld LIBPROBE=$(CURDIR)/$(B)/asan/libprobe \
 		bats --print-output-on-failure tests/host
 
 # VM tier: gre/ipip need the Debian kernel, booted once for every suite.

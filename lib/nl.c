@@ -183,6 +183,11 @@ unsigned int tctl_nl_dump_retries(const struct tctl_nl *nl)
 	return nl->dump_retries;
 }
 
+uint32_t tctl_nl_portid(const struct tctl_nl *nl)
+{
+	return nl->portid;
+}
+
 /*
  * Our requests are all under 200 bytes; libnl's default buffer is a page.
  * A plan of 200,000 requests makes and frees that many: small buffers

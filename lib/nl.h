@@ -94,5 +94,7 @@ int tctl_nl_dump(struct tctl_nl *nl, tctl_nl_req_cb make_req, tctl_nl_msg_cb cb,
 
 /* How often a dump was interrupted and repeated (for tests and metrics). */
 unsigned int tctl_nl_dump_retries(const struct tctl_nl *nl);
+/* The socket's port id: the kernel's notifications of our requests carry it. */
+uint32_t tctl_nl_portid(const struct tctl_nl *nl);
 
 #endif
