@@ -130,8 +130,10 @@ static int detach(void)
 	close(p[0]);
 	setsid();
 	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	/* stdout too: whoever waits for it to close (a $(...)) would wait forever. */
 	if (null >= 0) {
 		dup2(null, STDIN_FILENO);
+		dup2(null, STDOUT_FILENO);
 		close(null);
 	}
 	return p[1];

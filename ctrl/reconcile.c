@@ -181,9 +181,12 @@ static void note_state(struct tctld *d, const struct tctl_plan *plan)
 		const struct tctl_plan_conflict *c = &plan->conflicts[i];
 
 		tctld_route_name(&c->want->r, name, sizeof(name));
-		tctl_diag_add(&l->conflicts, name, c->blocking, "a route of protocol %s %s",
+		tctl_diag_add(&l->conflicts, name, c->blocking,
+			      "a route of protocol %s (table %u, metric %u) %s",
 			      tctl_proto_name(c->theirs->protocol, theirs, sizeof(theirs)),
-			      c->blocking ? "holds its place: not added" : "overlaps it");
+			      c->theirs->table, c->theirs->metric,
+			      c->blocking ? "holds its place: ours is not added" :
+			      "covers the same prefix");
 	}
 }
 
@@ -272,6 +275,13 @@ int tctld_reconcile(struct tctld *d, enum tctld_reason why)
 		d->last.deleted = plan.counts[TCTL_OBJ_NH][TCTL_ACT_DELETE] +
 				  plan.counts[TCTL_OBJ_ROUTE][TCTL_ACT_DELETE];
 		d->last.failed = rep.failed;
+		if (!rep.failed) {
+			/* What the kernel holds now, without reading it again. */
+			d->last.actual_nhs += plan.counts[TCTL_OBJ_NH][TCTL_ACT_ADD];
+			d->last.actual_nhs -= plan.counts[TCTL_OBJ_NH][TCTL_ACT_DELETE];
+			d->last.actual_routes += plan.counts[TCTL_OBJ_ROUTE][TCTL_ACT_ADD];
+			d->last.actual_routes -= plan.counts[TCTL_OBJ_ROUTE][TCTL_ACT_DELETE];
+		}
 		if (is_repair(why)) {
 			d->n.repairs += rep.done;
 			if (!rep.failed)

@@ -22,7 +22,7 @@ int tctl_nexthop_parse(struct nlmsghdr *nlh, struct tctl_nexthop *nh)
 	struct nlattr *tb[NHA_MAX + 1];
 	struct nhmsg *nhm;
 
-	if (nlh->nlmsg_type != RTM_NEWNEXTHOP ||
+	if ((nlh->nlmsg_type != RTM_NEWNEXTHOP && nlh->nlmsg_type != RTM_DELNEXTHOP) ||
 	    nlmsg_parse(nlh, sizeof(*nhm), tb, NHA_MAX, nh_policy) < 0 || !tb[NHA_ID])
 		return -EINVAL;
 	nhm = nlmsg_data(nlh);

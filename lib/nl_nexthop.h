@@ -11,7 +11,7 @@
 #include "model.h"
 #include "nl.h"
 
-/* Decode one RTM_NEWNEXTHOP; negative when it is not one we can read. */
+/* Decode one RTM_NEWNEXTHOP (or RTM_DELNEXTHOP event); negative when it is not one we can read. */
 int tctl_nexthop_parse(struct nlmsghdr *nlh, struct tctl_nexthop *nh);
 
 /* Every nexthop of the namespace, sorted by id, dev names resolved. */
