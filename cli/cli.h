@@ -45,6 +45,7 @@ extern const struct cli_object cli_object_nexthop;
 extern const struct cli_object cli_object_apply;
 extern const struct cli_object cli_object_diff;
 extern const struct cli_object cli_object_validate;
+extern const struct cli_object cli_object_ctrl;
 
 /* Every object, for dispatch, help and completion. */
 extern const struct cli_object *const cli_objects[];

@@ -25,6 +25,7 @@ const struct cli_object *const cli_objects[] = {
 	&cli_object_apply,
 	&cli_object_diff,
 	&cli_object_validate,
+	&cli_object_ctrl,
 	NULL,
 };
 
