@@ -160,8 +160,12 @@ demo:
 
 # tunnelctl against raw batched netlink and ip -batch; minutes, not seconds.
 bench: all $(BENCH_TOOLS)
-	@scripts/ensure-deps.sh build bench
+	@scripts/ensure-deps.sh build bench vm
 	bench/run.sh
+	bench/ctrl.sh repair veth
+	bench/ctrl.sh kill
+	bench/ctrl.sh rss
+	tests/vm/vm-run.sh --timeout 1500 -- env CTRL_OUT=/tmp/bench bench/ctrl.sh repair gre
 
 # ---- install ------------------------------------------------------------
 

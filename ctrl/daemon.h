@@ -20,6 +20,7 @@
 #include "../lib/peers.h"
 #include "../lib/plan.h"
 #include "flap.h"
+#include "wanted.h"
 
 #define TCTLD_DEFAULT_CONFIG "/etc/tunnelctl/tunnelctld.conf"
 #define TCTLD_RUN_DIR "/run/tunnelctl"
@@ -89,7 +90,7 @@ struct tctld {
 	double list_loaded;		/* wall clock */
 	const struct tctl_peer *self;
 	char self_error[512];		/* when self could not be found */
-	struct tctl_desired want;	/* classifies events; counts */
+	struct tctld_wanted want;	/* classifies events; counts */
 	struct tctld_list_error list_error;
 
 	/* Sources of work. */

@@ -91,8 +91,10 @@ fail:
 
 /*
  * Remember an owned object another writer changed: if repairing it keeps
- * being needed, it is contended (flap.c).  Many at once (a device deleted)
- * is not a rival's doing, and is not tracked.
+ * being needed, it is contended (flap.c).  Only changes count: a rival
+ * that rewrites our route answers our repair with another rewrite, a loop
+ * only backoff breaks; a deletion is put back at once, every time.  Many
+ * at once (a device deleted) is not a rival's doing, and is not tracked.
  */
 static void touched(struct tctld *d, const char *name)
 {
@@ -114,13 +116,6 @@ static bool repair_now(struct tctld *d, const char *name)
 	return false;
 }
 
-static int route_key_cmp(const void *key, const void *elem)
-{
-	const struct tctl_want_route *w = elem;
-
-	return tctl_route_key_cmp(key, &w->r);
-}
-
 /* A route event matters when the route is ours or sits where we want one. */
 static bool route_matters(struct tctld *d, struct nlmsghdr *nlh, char *what, size_t len)
 {
@@ -137,20 +132,12 @@ static bool route_matters(struct tctld *d, struct nlmsghdr *nlh, char *what, siz
 	snprintf(what, len, "%s %s (protocol %u)",
 		 nlh->nlmsg_type == RTM_DELROUTE ? "deleted" : "new", name, r.protocol);
 	if (r.protocol == tctl_own_proto()) {
+		if (nlh->nlmsg_type == RTM_DELROUTE)
+			return true;
 		touched(d, name);
 		return repair_now(d, name);
 	}
-	return d->want.nroutes &&
-	       bsearch(&r, d->want.routes, d->want.nroutes, sizeof(*d->want.routes),
-		       route_key_cmp) != NULL;
-}
-
-static int nh_id_cmp(const void *key, const void *elem)
-{
-	uint32_t id = *(const uint32_t *)key;
-	const struct tctl_want_nh *w = elem;
-
-	return id < w->nh.id ? -1 : id > w->nh.id;
+	return tctld_wanted_route(&d->want, &r);
 }
 
 static bool nh_matters(struct tctld *d, struct nlmsghdr *nlh, char *what, size_t len)
@@ -165,11 +152,12 @@ static bool nh_matters(struct tctld *d, struct nlmsghdr *nlh, char *what, size_t
 	snprintf(what, len, "%s %s (protocol %u)",
 		 nlh->nlmsg_type == RTM_DELNEXTHOP ? "deleted" : "new", name, nh.protocol);
 	if (nh.protocol == tctl_own_proto()) {
+		if (nlh->nlmsg_type == RTM_DELNEXTHOP)
+			return true;
 		touched(d, name);
 		return repair_now(d, name);
 	}
-	return d->want.nnh && bsearch(&nh.id, d->want.nhs, d->want.nnh, sizeof(*d->want.nhs),
-				      nh_id_cmp) != NULL;
+	return tctld_wanted_nh(&d->want, nh.id);
 }
 
 static bool link_matters(struct tctld *d, struct nlmsghdr *nlh, char *what, size_t len)

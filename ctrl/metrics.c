@@ -50,7 +50,7 @@ void tctld_metrics_write(struct tctld *d)
 	metric(f, "kernel_routes", "gauge", "Owned routes in the kernel at the last reconcile.",
 	       (double)d->last.actual_routes);
 	metric(f, "desired_nexthops", "gauge", "Nexthop objects the list wants here.",
-	       (double)d->want.nnh);
+	       (double)d->want.nnhs);
 	metric(f, "kernel_nexthops", "gauge", "Owned nexthops at the last reconcile.",
 	       (double)d->last.actual_nhs);
 	metric(f, "last_reconcile_seconds", "gauge", "Duration of the last reconcile.",

@@ -58,11 +58,25 @@ static int find_self(struct tctld *d, const struct tctl_peerlist *pl,
 	return ret;
 }
 
+/* What self should have, as the keys events are told apart by. */
+static int wanted_of(const struct tctl_peerlist *pl, const struct tctl_peer *self,
+		     struct tctld_wanted *out, struct tctl_err *err)
+{
+	struct tctl_desired want = { 0 };
+	int ret;
+
+	if (tctl_desired_build(pl, self, NULL, tctl_own_proto(), NULL, false, &want, err))
+		return -1;
+	ret = tctld_wanted_from(out, &want);
+	tctl_desired_free(&want);
+	return ret ? tctl_err_nomem(err) : 0;
+}
+
 enum tctld_load tctld_list_load(struct tctld *d, struct tctl_err *err)
 {
 	struct tctl_peerlist pl = { 0 };
 	struct tctl_diags diags = { .max = 200 };
-	struct tctl_desired want = { 0 };
+	struct tctld_wanted want = { 0 };
 	const struct tctl_peer *self = NULL;
 	struct tctl_err e = { 0 };
 
@@ -82,7 +96,7 @@ enum tctld_load tctld_list_load(struct tctld *d, struct tctl_err *err)
 		return TCTLD_LOAD_UNCHANGED;
 	}
 	if (find_self(d, &pl, &self, &e) ||
-	    tctl_desired_build(&pl, self, NULL, tctl_own_proto(), NULL, false, &want, &e)) {
+	    wanted_of(&pl, self, &want, &e)) {
 		reject(d, e.msg, NULL);
 		tctl_peers_free(&pl);
 		tctl_err_set(err, TCTL_ERR_USAGE, EINVAL, "%s: %s", d->cfg.peers, e.msg);
@@ -92,12 +106,12 @@ enum tctld_load tctld_list_load(struct tctld *d, struct tctl_err *err)
 		tctld_log("%s: new list (hash %s, was %s): %zu peers, self %s", d->cfg.peers,
 			  pl.digest, d->pl.digest, pl.npeers, self ? self->name : "-");
 		tctl_peers_free(&d->pl);
-		tctl_desired_free(&d->want);
+		tctld_wanted_free(&d->want);
 	} else {
 		tctld_log("%s: loaded (hash %s): %zu peers, self %s", d->cfg.peers, pl.digest,
 			  pl.npeers, self ? self->name : "-");
 	}
-	d->pl = pl;	/* the peers array moves with it: self and want stay valid */
+	d->pl = pl;	/* the peers array moves with it: self stays valid */
 	d->self = self;
 	d->want = want;
 	d->have_list = true;
@@ -114,7 +128,7 @@ enum tctld_load tctld_list_load(struct tctld *d, struct tctl_err *err)
 int tctld_find_self(struct tctld *d)
 {
 	const struct tctl_peer *self = NULL;
-	struct tctl_desired want = { 0 };
+	struct tctld_wanted want = { 0 };
 	struct tctl_err e = { 0 };
 
 	if (!d->have_list || d->cfg.self)
@@ -125,13 +139,13 @@ int tctld_find_self(struct tctld *d)
 	}
 	if (self == d->self)
 		return 0;
-	if (tctl_desired_build(&d->pl, self, NULL, tctl_own_proto(), NULL, false, &want, &e)) {
+	if (wanted_of(&d->pl, self, &want, &e)) {
 		tctld_log("%s", e.msg);
 		return -1;
 	}
 	tctld_log("this node is now peer %s (was %s), by its addresses", self->name,
 		  d->self ? d->self->name : "-");
-	tctl_desired_free(&d->want);
+	tctld_wanted_free(&d->want);
 	d->want = want;
 	d->self = self;
 	return 1;
@@ -141,7 +155,7 @@ void tctld_list_free(struct tctld *d)
 {
 	if (d->have_list) {
 		tctl_peers_free(&d->pl);
-		tctl_desired_free(&d->want);
+		tctld_wanted_free(&d->want);
 	}
 	d->have_list = false;
 	d->self = NULL;

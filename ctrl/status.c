@@ -89,7 +89,7 @@ static json_object *desired_json(const struct tctld *d)
 	for (size_t i = 0; d->have_list && i < d->pl.ndevs; i++)
 		managed += !d->pl.devs[i].unmanaged;
 	json_object_object_add(o, "devices", u64(managed));
-	json_object_object_add(o, "nexthops", u64(d->want.nnh));
+	json_object_object_add(o, "nexthops", u64(d->want.nnhs));
 	json_object_object_add(o, "routes", u64(d->want.nroutes));
 	return o;
 }
