@@ -141,16 +141,16 @@ repair() {
 	wait "$MONPID" 2>/dev/null || true
 	MONPID=""
 	# Damage: a deleted 10.9.0.0/24 of ours, or the device going down or
-	# away; repair: the next new 10.9.0.0/24 of ours.
+	# away (its first event); repair: the next new 10.9.0.0/24 of ours.  The
+	# trials ran in order, TRIALS of each kind.
 	awk "$ts_awk"'
-		/^\[/ && / Deleted 10\.9\.0\.0\/24 .*proto 157/ && !t0 { t0 = ts($0); kind = "route"; next }
-		/^\[/ && /^\[[^]]*\] Deleted [0-9]+: '"$dev"'[:@]/ && !t0 { t0 = ts($0); kind = "del"; next }
-		/^\[/ && /^\[[^]]*\] [0-9]+: '"$dev"'[:@].*<[^>]*> / && $0 !~ /,UP/ && $0 !~ /<UP/ && !t0 { t0 = ts($0); kind = "down"; next }
-		/^\[/ && /\] 10\.9\.0\.0\/24 .*proto 157/ && t0 { print kind, (ts($0) - t0) * 1000 > "/dev/stdout"; t0 = 0 }
+		/^\[/ && / Deleted 10\.9\.0\.0\/24 .*proto 157/ && !t0 { t0 = ts($0); next }
+		/^\[[^]]*\] (Deleted )?[0-9]+: '"$dev"'[:@]/ && $0 !~ /[<,]UP[,>]/ && !t0 { t0 = ts($0); next }
+		/^\[/ && /\] 10\.9\.0\.0\/24 .*proto 157/ && t0 { print (ts($0) - t0) * 1000; t0 = 0 }
 	' "$OUT/ctrl-mon" >"$OUT/ctrl-lat"
-	for k in route down del; do
-		grep "^$k " "$OUT/ctrl-lat" | awk '{ print $2 }' >"$OUT/ctrl-lat-$k" || true
-	done
+	sed -n "1,${TRIALS}p" "$OUT/ctrl-lat" >"$OUT/ctrl-lat-route"
+	sed -n "$((TRIALS + 1)),$((2 * TRIALS))p" "$OUT/ctrl-lat" >"$OUT/ctrl-lat-down"
+	sed -n "$((2 * TRIALS + 1)),$((3 * TRIALS))p" "$OUT/ctrl-lat" >"$OUT/ctrl-lat-del"
 	say "repair latency ($kind, $(uname -r)):"
 	say "  ip route del:            $(stats "$OUT/ctrl-lat-route")"
 	say "  ip link set $dev down; up: $(stats "$OUT/ctrl-lat-down")"
