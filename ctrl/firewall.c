@@ -308,21 +308,15 @@ int tctl_fw_open(struct tctl_fw **out, struct tctl_err *err)
 {
 	/*
 	 * add is a no-op on what exists, so a table left by an earlier run is
-	 * taken over with its set elements and its counter.  The chain is
-	 * made sure of, deleted and made again rather than flushed: an old
-	 * chain with another priority or policy could not be re-added over,
-	 * and this way the chain is ours whatever was there.  Its rules come
-	 * with the first sync.
+	 * taken over with its set elements, its counter and its chain, whose
+	 * rules keep dropping until the first sync replaces them in the same
+	 * transaction as the elements: a restart opens no window.
 	 */
 	static const char cmds[] =
 		"add table " TABLE "\n"
 		"add set " TABLE " peers4 { type ipv4_addr; }\n"
 		"add set " TABLE " peers6 { type ipv6_addr; }\n"
-		"add counter " TABLE " dropped\n"
-		"add chain " TABLE " input\n"
-		"delete chain " TABLE " input\n"
-		"add chain " TABLE " input { type filter hook input priority " PRIORITY
-		"; policy accept; }\n";
+		"add counter " TABLE " dropped\n";
 	struct tctl_fw *fw;
 	int ret;
 
@@ -336,7 +330,7 @@ int tctl_fw_open(struct tctl_fw **out, struct tctl_err *err)
 		return -ENOMEM;
 	}
 	ret = run(fw->nft, cmds, false, NULL, "creating the firewall table", err);
-	/* The chain is replaced whatever it was, so this is an old set. */
+	/* The sets are made only if missing, so this is an old set. */
 	if (ret == -EEXIST && err) {
 		char msg[TCTL_ERR_MSG_MAX];
 
@@ -381,9 +375,18 @@ static void put_elements(FILE *f, const char *op, const struct tctl_addr *const 
 		fputs(" }\n", f);
 }
 
-/* The rules, after the elements in the same transaction: see tctl_fw_open. */
+/*
+ * The chain and its rules, after the elements in the same transaction (see
+ * tctl_fw_open).  The chain is made sure of, deleted and made again rather
+ * than flushed: an old chain with another priority or policy could not be
+ * re-added over, and this way it is ours whatever was there, atomically.
+ */
 static void put_rules(FILE *f)
 {
+	fputs("add chain " TABLE " input\n"
+	      "delete chain " TABLE " input\n"
+	      "add chain " TABLE " input { type filter hook input priority " PRIORITY
+	      "; policy accept; }\n", f);
 	fputs("add rule " TABLE " input meta nfproto ipv4 " PROTOS
 	      " ip saddr != @peers4 counter name \"dropped\" drop\n", f);
 	fputs("add rule " TABLE " input meta nfproto ipv6 " PROTOS

@@ -23,9 +23,10 @@
 struct tctl_fw;
 
 /*
- * Create the table, or take over the one a previous run left (its chain is
- * rewritten and the sets read back, in one transaction).  Nothing is
- * dropped by it until the first tctl_fw_sync.
+ * Create the table, or take over the one a previous run left, reading its
+ * sets back.  A new table drops nothing until the first tctl_fw_sync; an
+ * old one keeps its rules until that sync rewrites the chain, in the same
+ * transaction as the elements, so a restart leaves no gap.
  */
 int tctl_fw_open(struct tctl_fw **out, struct tctl_err *err);
 

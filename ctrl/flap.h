@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Objects another writer keeps changing.  Each repair of an object is
- * remembered; the third within FLAP_WINDOW makes it contended, and from
+ * Objects another writer keeps changing (rewriting: a deletion is always
+ * put back at once).  Each repair of an object is
+ * remembered; the third within TCTL_FLAP_WINDOW makes it contended, and from
  * then on it is repaired no sooner than a backoff that doubles from 0.1 s
  * to 30 s.  Two controllers, or a script, fighting over one route then
  * cost a few writes a minute instead of a storm, and status names it.
