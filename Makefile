@@ -4,7 +4,8 @@
 #   make check      install what the tests need, run every test (host and VM tier)
 #   make demo       install what it needs, show three hosts talking over gre
 #   make bench      tunnelctl against the kernel's floor and ip -batch
-#   make install    PREFIX, DESTDIR, SBINDIR, MANDIR, BASHCOMPDIR, SYSCONFDIR
+#   make install    PREFIX, DESTDIR, SBINDIR, MANDIR, BASHCOMPDIR, SYSCONFDIR,
+#                   SYSTEMDUNITDIR
 
 PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
@@ -12,6 +13,7 @@ MANDIR ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 SYSCONFDIR ?= /etc
 RTPROTOSDIR ?= $(SYSCONFDIR)/iproute2/rt_protos.d
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 
 VERSION := 0.1.0
 RTPROT := 157
@@ -169,11 +171,16 @@ bench: all $(BENCH_TOOLS)
 
 # ---- install ------------------------------------------------------------
 
-install: $(B)/tunnelctl
+install: $(B)/tunnelctl $(B)/tunnelctld
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
-		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(RTPROTOSDIR)
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(RTPROTOSDIR) $(DESTDIR)$(SYSTEMDUNITDIR)
 	install -m 0755 $(B)/tunnelctl $(DESTDIR)$(SBINDIR)/tunnelctl
+	install -m 0755 $(B)/tunnelctld $(DESTDIR)$(SBINDIR)/tunnelctld
 	install -m 0644 man/tunnelctl.8 $(DESTDIR)$(MANDIR)/man8/tunnelctl.8
+	install -m 0644 man/tunnelctld.8 $(DESTDIR)$(MANDIR)/man8/tunnelctld.8
+	sed 's|/usr/local/sbin|$(SBINDIR)|g' ctrl/tunnelctld.service \
+		> $(DESTDIR)$(SYSTEMDUNITDIR)/tunnelctld.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/tunnelctld.service
 	install -m 0644 man/tunnelctl-peers.5 $(DESTDIR)$(MANDIR)/man5/tunnelctl-peers.5
 	install -m 0644 completions/tunnelctl.bash $(DESTDIR)$(BASHCOMPDIR)/tunnelctl
 	printf '# tunnelctl marks the routes it owns with this protocol\n%s\ttunnelctl\n' \
@@ -182,6 +189,8 @@ install: $(B)/tunnelctl
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/tunnelctl $(DESTDIR)$(MANDIR)/man8/tunnelctl.8 \
+		$(DESTDIR)$(SBINDIR)/tunnelctld $(DESTDIR)$(MANDIR)/man8/tunnelctld.8 \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/tunnelctld.service \
 		$(DESTDIR)$(MANDIR)/man5/tunnelctl-peers.5 \
 		$(DESTDIR)$(BASHCOMPDIR)/tunnelctl $(DESTDIR)$(RTPROTOSDIR)/tunnelctl.conf
 

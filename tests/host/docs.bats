@@ -2,9 +2,11 @@
 # The man page, completion, README and install are kept true to the binary.
 
 load ../lib/common
+load ../lib/ctrl
 
 @test "man pages lint clean" {
-	run mandoc -Tlint -W warning "$REPO/man/tunnelctl.8" "$REPO/man/tunnelctl-peers.5"
+	run mandoc -Tlint -W warning "$REPO/man/tunnelctl.8" "$REPO/man/tunnelctld.8" \
+		"$REPO/man/tunnelctl-peers.5"
 	assert_success
 	assert_output ""
 }
@@ -20,7 +22,7 @@ load ../lib/common
 @test "man page documents every command and every keyword the grammar has" {
 	# Plain text: drop the backspace overstrikes mandoc uses for bold.
 	page=$(MANWIDTH=200 mandoc -Tascii "$REPO/man/tunnelctl.8" | sed 's/.\x08//g')
-	for object in dev route nexthop; do
+	for object in dev route nexthop ctrl; do
 		run "$TUNNELCTL" help "$object"
 		assert_success
 		while read -r verb; do
@@ -38,6 +40,24 @@ load ../lib/common
 	done
 	for opt in --json --pretty --netns --proto --help --version TUNNELCTL_PROTO 157 "EXIT STATUS"; do
 		[[ "$page" == *"$opt"* ]] || { echo "man page lacks $opt"; return 1; }
+	done
+}
+
+@test "tunnelctld(8) documents every option and config setting the daemon takes" {
+	page=$(MANWIDTH=200 mandoc -Tascii "$REPO/man/tunnelctld.8" | sed 's/.\x08//g')
+	run "$TUNNELCTLD" --help
+	assert_success
+	for opt in $(grep -o -- '--[a-z-]*\|-n\b\|-v\b' <<<"$output" | sort -u); do
+		[[ "$page" == *"$opt"* ]] || { echo "tunnelctld(8) lacks $opt"; return 1; }
+	done
+	# The config file's settings are the ones the daemon names in its error.
+	echo 'colour blue' >"$BATS_TEST_TMPDIR/c.conf"
+	run "$TUNNELCTLD" --check --config "$BATS_TEST_TMPDIR/c.conf"
+	for key in $(sed 's/.*(\(.*\)).*/\1/; s/,//g' <<<"$output"); do
+		grep -qw -- "$key" <<<"$page" || { echo "tunnelctld(8) lacks setting $key"; return 1; }
+	done
+	for word in SIGHUP SIGTERM SIGUSR1 "EXIT STATUS" "inet tunnelctl" NOTIFY_SOCKET; do
+		[[ "$page" == *"$word"* ]] || { echo "tunnelctld(8) lacks $word"; return 1; }
 	done
 }
 
@@ -63,7 +83,7 @@ load ../lib/common
 	done
 }
 
-@test "make install honours DESTDIR, PREFIX, MANDIR, BASHCOMPDIR and installs the protocol name" {
+@test "make install honours DESTDIR, PREFIX, MANDIR, BASHCOMPDIR; installs the protocol name, tunnelctld and its unit" {
 	dest=$BATS_TEST_TMPDIR/root
 	run make -C "$REPO" --no-print-directory install DESTDIR="$dest" PREFIX=/opt/t \
 		MANDIR=/opt/man BASHCOMPDIR=/opt/bc SYSCONFDIR=/opt/etc
@@ -75,5 +95,12 @@ load ../lib/common
 	run grep -v '^#' "$dest/opt/etc/iproute2/rt_protos.d/tunnelctl.conf"
 	assert_output --regexp '^157[[:space:]]+tunnelctl$'
 	run "$dest/opt/t/sbin/tunnelctl" --version
+	assert_success
+	# The controller, its page, and its unit pointing at where it was put.
+	[ -x "$dest/opt/t/sbin/tunnelctld" ]
+	[ -f "$dest/opt/man/man8/tunnelctld.8" ]
+	run grep '^ExecStart=' "$dest/opt/t/lib/systemd/system/tunnelctld.service"
+	assert_output --regexp '^ExecStart=/opt/t/sbin/tunnelctld --foreground '
+	run "$dest/opt/t/sbin/tunnelctld" --version
 	assert_success
 }
