@@ -128,11 +128,14 @@ static json_object *reload_json(struct tctld *d)
 	if (r == TCTLD_LOAD_APPLIED) {
 		d->n.reloads++;
 		tctld_reconcile(d, TCTLD_R_RELOAD);
-	} else if (r == TCTLD_LOAD_REJECTED) {
-		d->n.rejected_reloads++;
+	} else {
+		if (r == TCTLD_LOAD_REJECTED)
+			d->n.rejected_reloads++;
+		tctld_metrics_write(d);	/* peer_list_valid may have changed */
 	}
 	o = json_object_new_object();
 	json_object_object_add(o, "result", json_object_new_string(results[r]));
+	json_object_object_add(o, "file", json_object_new_string(d->cfg.peers));
 	json_object_object_add(o, "hash", d->have_list ?
 			       json_object_new_string(d->pl.digest) : NULL);
 	json_object_object_add(o, "message", r == TCTLD_LOAD_REJECTED ?

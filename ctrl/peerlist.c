@@ -135,8 +135,10 @@ int tctld_find_self(struct tctld *d)
 		return 0;
 	if (find_self(d, &d->pl, &self, &e)) {
 		tctld_log("%s", e.msg);
+		snprintf(d->self_error, sizeof(d->self_error), "%.500s", e.msg);
 		return -1;
 	}
+	d->self_error[0] = '\0';
 	if (self == d->self)
 		return 0;
 	if (wanted_of(&d->pl, self, &want, &e)) {

@@ -295,3 +295,45 @@ edit() {
 	[[ $status -eq 2 ]]
 	grep -q -- '--self nobody' "$BATS_TEST_TMPDIR/d.log"
 }
+
+@test "a persistent failure backs off instead of spinning; SIGUSR1 and the periodic resync re-read" {
+	ctrld_start "$NS" --peers "$LIST" --self a --resync 1
+	wait_until 5 bash -c "$TUNNELCTL -j ctrl status socket $CTRLD_SOCK | jq -e '.counters.resyncs >= 2'"
+	# The device the list names goes: every reconcile fails, 0.1 s, 0.2 s, ... apart.
+	ip -n "$NS" link del v0
+	before=$(ctrld_json .counters.reconciles)
+	sleep 3
+	run ctrld_json "[.counters.reconciles - $before, .backoff.seconds >= 0.8, .last_reconcile.failed]"
+	echo "$output"
+	run jq -e '.[0] <= 8 and .[1] and .[2] == 1' <<<"$output"
+	assert_success
+	grep -q 'retrying in 1.6 s: devices\[0\]: unmanaged device v0 does not exist' "$CTRLD_LOG"
+	# Back: the next try succeeds, and the backoff is over.
+	ip -n "$NS" link add v0 type veth peer name v2
+	ip -n "$NS" link set v0 up
+	ip -n "$NS" link set v2 up
+	wait_until 10 routes_are "$NS" "$ALL"
+	run ctrld_json '.backoff'
+	assert_output null
+	before=$(ctrld_json .counters.resyncs)
+	kill -USR1 "$CTRLD_PID"
+	wait_until 5 bash -c "$TUNNELCTL -j ctrl status socket $CTRLD_SOCK | jq -e '.counters.resyncs > $before'"
+	grep -q 'SIGUSR1: full resync' "$CTRLD_LOG"
+	ctrld_stop
+}
+
+@test "sd_notify: READY=1 once the first reconcile is done, with a STATUS line" {
+	"$LIBPROBE" notify-listen "$BATS_TEST_TMPDIR/notify" 20 >"$BATS_TEST_TMPDIR/notified" &
+	listener=$!
+	wait_until 5 grep -q listening "$BATS_TEST_TMPDIR/notified"
+	NOTIFY_SOCKET=$BATS_TEST_TMPDIR/notify ctrld_start "$NS" --peers "$LIST" --self a
+	wait "$listener"
+	run cat "$BATS_TEST_TMPDIR/notified"
+	assert_line "READY=1"
+	assert_line --regexp '^STATUS=3 routes kept, list [0-9a-f]{16}$'
+	assert_line "MAINPID=$CTRLD_PID"
+	# By then the routes are in.
+	run route_prefixes "$NS" 157
+	assert_output "$ALL"
+	ctrld_stop
+}

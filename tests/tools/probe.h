@@ -25,6 +25,7 @@ int cmd_closest(int argc, char **argv);
 
 /* probe_kernel.c: lib against a kernel */
 int cmd_rawdump(int argc, char **argv);
+int cmd_notify_listen(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
 int cmd_apply_hook(int argc, char **argv);
 

@@ -22,6 +22,9 @@
  *                                     plan FILE, run CMD, then apply the plan:
  *                                     what apply does when the kernel moves
  *                                     between its read and its writes
+ *   libprobe notify-listen PATH SECONDS
+ *                                     the systemd side of sd_notify: prints
+ *                                     what arrives until READY=1
  *   libprobe rawdump NETNS route|link DIR
  *                                     the kernel's dump messages, one file
  *                                     each (seeds for tests/fuzz)
@@ -39,7 +42,7 @@ static const struct {
 	{ "parse", cmd_parse }, { "check", cmd_check }, { "roundtrip", cmd_roundtrip },
 	{ "next", cmd_next }, { "usage", cmd_usage }, { "closest", cmd_closest },
 	{ "rawdump", cmd_rawdump }, { "batch", cmd_batch },
-	{ "apply-hook", cmd_apply_hook },
+	{ "apply-hook", cmd_apply_hook }, { "notify-listen", cmd_notify_listen },
 };
 
 int probe_fail(const struct tctl_err *err)
