@@ -337,3 +337,25 @@ edit() {
 	assert_output "$ALL"
 	ctrld_stop
 }
+
+@test "the config file: key value lines, # comments; the command line wins" {
+	cat >"$BATS_TEST_TMPDIR/tunnelctld.conf" <<-CONF
+	# the mesh of the veth tests
+	peers $LIST
+	self b            # overridden below
+	resync = 30
+	firewall no
+	metrics $BATS_TEST_TMPDIR/m.prom
+	CONF
+	ctrld_start "$NS" --config "$BATS_TEST_TMPDIR/tunnelctld.conf" --self a
+	run ctrld_json '[.self, .firewall, (.next_resync - .last_reconcile.at | . > 29 and . < 31)]'
+	assert_output '["a",null,true]'
+	[ -f "$BATS_TEST_TMPDIR/m.prom" ]
+	run ip netns exec "$NS" nft list tables
+	refute_output --partial tunnelctl
+	ctrld_stop
+	echo 'resync soon' >>"$BATS_TEST_TMPDIR/tunnelctld.conf"
+	run "$TUNNELCTLD" --check --config "$BATS_TEST_TMPDIR/tunnelctld.conf"
+	[[ $status -eq 2 ]]
+	assert_output --partial "tunnelctld.conf:7: resync 'soon': seconds from 1 to 86400 expected"
+}
