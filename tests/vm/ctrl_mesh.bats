@@ -79,7 +79,16 @@ mesh_of() {
 	wait_until 20 converged "$mode" "$@"
 }
 
+foreign_routes() {
+	ip -n "${H[1]}" -d route show table all | grep -v 'proto 157\|proto kernel' | sort
+}
+
 @test "gre: five controllers, one list, every ping; a sixth joins by the file, one leaves" {
+	# Others' routes on h1, on the same prefixes and not: untouched throughout.
+	ip -n "${H[1]}" route add 10.20.3.0/24 dev eth0 table 100 proto static
+	ip -n "${H[1]}" route add 10.20.5.0/24 dev eth0 metric 500 proto boot
+	ip -n "${H[1]}" route add 172.16.0.0/16 via 192.168.60.2 proto 158
+	foreign=$(foreign_routes)
 	mesh_of gre 1 2 3 4 5
 	run mesh_pings 4 1 2 3 4 5
 	assert_output ""
@@ -106,6 +115,7 @@ mesh_of() {
 	for i in 1 2 4 5 6; do
 		node_stop "$i"
 	done
+	[[ "$(foreign_routes)" == "$foreign" ]]
 }
 
 @test "ipip: five controllers, every ping; one leaves" {
