@@ -121,7 +121,7 @@ static json_object *reload_json(struct tctld *d)
 	};
 	struct tctl_err err = { 0 };
 	enum tctld_load r;
-	json_object *o, *a;
+	json_object *o;
 
 	tctld_log("reload asked on the control socket");
 	r = tctld_list_load(d, &err);
@@ -140,17 +140,9 @@ static json_object *reload_json(struct tctld *d)
 			       json_object_new_string(d->pl.digest) : NULL);
 	json_object_object_add(o, "message", r == TCTLD_LOAD_REJECTED ?
 			       json_object_new_string(d->list_error.message) : NULL);
-	a = json_object_new_array();
-	for (size_t i = 0; r == TCTLD_LOAD_REJECTED && i < d->list_error.problems.n; i++) {
-		const struct tctl_diag *g = &d->list_error.problems.v[i];
-		json_object *p = json_object_new_object();
-
-		json_object_object_add(p, "path", json_object_new_string(g->path));
-		json_object_object_add(p, "line", g->line ? json_object_new_int(g->line) : NULL);
-		json_object_object_add(p, "message", json_object_new_string(g->msg));
-		json_object_array_add(a, p);
-	}
-	json_object_object_add(o, "problems", a);
+	json_object_object_add(o, "problems", r == TCTLD_LOAD_REJECTED ?
+			       tctl_diags_to_json(&d->list_error.problems, "path") :
+			       json_object_new_array());
 	return o;
 }
 

@@ -50,41 +50,42 @@ static bool is_repair(enum tctld_reason why)
 	return why != TCTLD_R_START && why != TCTLD_R_RELOAD;
 }
 
-/*
- * Take out of the plan the objects whose backoff has not run out, and
- * note when the first of them may go.
- */
+/* May the object go now?  If not, it is held back, and noted for when it may. */
+static bool may_go(struct tctld *d, const char *name, double now)
+{
+	double until;
+
+	if (tctl_flap_allowed(&d->flaps, name, now, &until))
+		return true;
+	tctld_debug("%s: held back %.1f s more (contended)", name, until - now);
+	if (!d->held_at || until < d->held_at)
+		d->held_at = until;
+	return false;
+}
+
+/* Take out of the plan the objects whose backoff has not run out. */
 static size_t hold_back(struct tctld *d, struct tctl_plan *plan, double now)
 {
 	char name[TCTL_FLAP_NAME_MAX];
 	size_t held = 0, j = 0;
-	double until;
 
 	for (size_t i = 0; i < plan->nnhs; i++) {
-		tctld_nh_op_name(&plan->nhs[i], name, sizeof(name));
-		if (tctl_flap_allowed(&d->flaps, name, now, &until)) {
+		if (may_go(d, tctld_nh_op_name(&plan->nhs[i], name, sizeof(name)), now)) {
 			plan->nhs[j++] = plan->nhs[i];
-			continue;
+		} else {
+			plan->counts[TCTL_OBJ_NH][plan->nhs[i].act]--;
+			held++;
 		}
-		plan->counts[TCTL_OBJ_NH][plan->nhs[i].act]--;
-		tctld_debug("%s: held back %.1f s more (contended)", name, until - now);
-		if (!d->held_at || until < d->held_at)
-			d->held_at = until;
-		held++;
 	}
 	plan->nnhs = j;
 	j = 0;
 	for (size_t i = 0; i < plan->nroutes; i++) {
-		tctld_route_op_name(&plan->routes[i], name, sizeof(name));
-		if (tctl_flap_allowed(&d->flaps, name, now, &until)) {
+		if (may_go(d, tctld_route_op_name(&plan->routes[i], name, sizeof(name)), now)) {
 			plan->routes[j++] = plan->routes[i];
-			continue;
+		} else {
+			plan->counts[TCTL_OBJ_ROUTE][plan->routes[i].act]--;
+			held++;
 		}
-		plan->counts[TCTL_OBJ_ROUTE][plan->routes[i].act]--;
-		tctld_debug("%s: held back %.1f s more (contended)", name, until - now);
-		if (!d->held_at || until < d->held_at)
-			d->held_at = until;
-		held++;
 	}
 	plan->nroutes = j;
 	return held;

@@ -29,22 +29,6 @@ static json_object *when(double mono)
 	return json_object_new_double(tctld_wall() + (mono - tctld_now()));
 }
 
-static json_object *problems_json(const struct tctl_diags *d)
-{
-	json_object *a = json_object_new_array();
-
-	for (size_t i = 0; i < d->n; i++) {
-		json_object *p = json_object_new_object();
-
-		json_object_object_add(p, "path", json_object_new_string(d->v[i].path));
-		json_object_object_add(p, "line", d->v[i].line ?
-				       json_object_new_int(d->v[i].line) : NULL);
-		json_object_object_add(p, "message", json_object_new_string(d->v[i].msg));
-		json_object_array_add(a, p);
-	}
-	return a;
-}
-
 static json_object *peers_json(const struct tctld *d)
 {
 	json_object *o;
@@ -77,7 +61,7 @@ static json_object *peers_error_json(const struct tctld *d)
 		json_object_object_add(o, "at", NULL);
 		json_object_object_add(o, "message", json_object_new_string(d->self_error));
 	}
-	json_object_object_add(o, "problems", problems_json(&d->list_error.problems));
+	json_object_object_add(o, "problems", tctl_diags_to_json(&d->list_error.problems, "path"));
 	return o;
 }
 
@@ -109,7 +93,7 @@ static json_object *actual_json(const struct tctld *d)
 static json_object *last_json(const struct tctld *d)
 {
 	const struct tctld_last *l = &d->last;
-	json_object *o, *errs;
+	json_object *o;
 
 	if (!l->valid)
 		return NULL;
@@ -121,15 +105,7 @@ static json_object *last_json(const struct tctld *d)
 	json_object_object_add(o, "replaced", u64(l->replaced));
 	json_object_object_add(o, "deleted", u64(l->deleted));
 	json_object_object_add(o, "failed", u64(l->failed));
-	errs = json_object_new_array();
-	for (size_t i = 0; i < l->errors.n; i++) {
-		json_object *e = json_object_new_object();
-
-		json_object_object_add(e, "object", json_object_new_string(l->errors.v[i].path));
-		json_object_object_add(e, "message", json_object_new_string(l->errors.v[i].msg));
-		json_object_array_add(errs, e);
-	}
-	json_object_object_add(o, "errors", errs);
+	json_object_object_add(o, "errors", tctl_diags_to_json(&l->errors, "object"));
 	return o;
 }
 

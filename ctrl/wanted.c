@@ -16,16 +16,9 @@ static void key_of(struct tctld_route_key *k, const struct tctl_route *r)
 static int key_cmp(const void *pa, const void *pb)
 {
 	const struct tctld_route_key *a = pa, *b = pb;
-	int c;
 
-	if (a->dst.addr.family != b->dst.addr.family)
-		return a->dst.addr.family < b->dst.addr.family ? -1 : 1;
-	if (a->table != b->table)
-		return a->table < b->table ? -1 : 1;
-	c = tctl_prefix_cmp(&a->dst, &b->dst);
-	if (c)
-		return c;
-	return a->metric < b->metric ? -1 : a->metric > b->metric;
+	return tctl_route_key_parts_cmp(&a->dst, a->table, a->metric, &b->dst, b->table,
+					b->metric);
 }
 
 static int id_cmp(const void *pa, const void *pb)

@@ -158,20 +158,27 @@ uint32_t tctl_route_effective_metric(int family, uint32_t metric)
 	return metric ? metric : tctl_route_default_metric(family);
 }
 
-int tctl_route_key_cmp(const struct tctl_route *a, const struct tctl_route *b)
+int tctl_route_key_parts_cmp(const struct tctl_prefix *ad, uint32_t at, uint32_t am,
+			     const struct tctl_prefix *bd, uint32_t bt, uint32_t bm)
 {
 	int c;
 
-	if (a->dst.addr.family != b->dst.addr.family)
-		return a->dst.addr.family < b->dst.addr.family ? -1 : 1;
-	if (a->table != b->table)
-		return a->table < b->table ? -1 : 1;
-	c = tctl_prefix_cmp(&a->dst, &b->dst);
+	if (ad->addr.family != bd->addr.family)
+		return ad->addr.family < bd->addr.family ? -1 : 1;
+	if (at != bt)
+		return at < bt ? -1 : 1;
+	c = tctl_prefix_cmp(ad, bd);
 	if (c)
 		return c;
-	if (a->metric != b->metric)
-		return a->metric < b->metric ? -1 : 1;
+	if (am != bm)
+		return am < bm ? -1 : 1;
 	return 0;
+}
+
+int tctl_route_key_cmp(const struct tctl_route *a, const struct tctl_route *b)
+{
+	return tctl_route_key_parts_cmp(&a->dst, a->table, a->metric, &b->dst, b->table,
+					b->metric);
 }
 
 const char *tctl_route_describe(const struct tctl_route *r, char *buf, size_t len)

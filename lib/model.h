@@ -144,6 +144,9 @@ uint32_t tctl_route_default_metric(int family);
 uint32_t tctl_route_effective_metric(int family, uint32_t metric);
 /* Order by family, table, prefix, metric: the kernel's identity of a route. */
 int tctl_route_key_cmp(const struct tctl_route *a, const struct tctl_route *b);
+/* The same order over the parts of a key: family, table, prefix, metric. */
+int tctl_route_key_parts_cmp(const struct tctl_prefix *ad, uint32_t at, uint32_t am,
+			     const struct tctl_prefix *bd, uint32_t bt, uint32_t bm);
 /* "10.1.2.0/24 (table main, metric 0)" */
 const char *tctl_route_describe(const struct tctl_route *r, char *buf, size_t len);
 
