@@ -177,6 +177,84 @@ static void show_progress(size_t done, size_t total, void *arg)
 		fputc('\n', stderr);
 }
 
+/* Apply's report has the conflicts and the counts in diff's words too. */
+static void conflicts_text(FILE *f, const struct tctl_plan *plan)
+{
+	json_object *c = tctl_conflicts_to_json(plan);
+
+	print_conflicts_text(f, c);
+	json_object_put(c);
+}
+
+static void summary_text(FILE *f, const struct tctl_plan *plan, bool done)
+{
+	json_object *s = tctl_plan_summary_json(plan);
+
+	print_plan_summary(f, s, done);
+	json_object_put(s);
+}
+
+/*
+ * The plan in diff's words, which print_plan.c makes from the plan's JSON.
+ * Made whole, the JSON of 100,000 routes takes 450 MB and most of a second
+ * to build and free; so it is made for a view of PLAN_WINDOW ops at a
+ * time, which stays in the cache.  tctl_plan_to_json writes each op from
+ * the op alone: the lines are the same.  The counts are the whole plan's.
+ */
+#define PLAN_WINDOW 256
+
+static size_t window(size_t n, size_t at)
+{
+	return n - at < PLAN_WINDOW ? n - at : PLAN_WINDOW;
+}
+
+static void ops_text(const struct tctl_plan *view)
+{
+	json_object *o = tctl_plan_to_json(view);
+
+	print_plan_ops(stdout, o);
+	json_object_put(o);
+}
+
+static void plan_text(const struct tctl_plan *plan)
+{
+	struct tctl_plan view = { .desired.self = plan->desired.self };
+
+	for (size_t at = 0; at < plan->ndevs; at += PLAN_WINDOW) {
+		view.devs = plan->devs + at;
+		view.ndevs = window(plan->ndevs, at);
+		ops_text(&view);
+	}
+	view.ndevs = 0;
+	for (size_t at = 0; at < plan->nnhs; at += PLAN_WINDOW) {
+		view.nhs = plan->nhs + at;
+		view.nnhs = window(plan->nnhs, at);
+		ops_text(&view);
+	}
+	view.nnhs = 0;
+	for (size_t at = 0; at < plan->nroutes; at += PLAN_WINDOW) {
+		view.routes = plan->routes + at;
+		view.nroutes = window(plan->nroutes, at);
+		ops_text(&view);
+	}
+	view.nroutes = 0;
+	for (size_t at = 0; at < plan->nconflicts; at += PLAN_WINDOW) {
+		view.conflicts = plan->conflicts + at;
+		view.nconflicts = window(plan->nconflicts, at);
+		conflicts_text(stdout, &view);
+	}
+	summary_text(stdout, plan, false);
+}
+
+/* The plan as diff prints it: its JSON (-j), or in words. */
+static void print_plan(const struct cli *cli, const struct tctl_plan *plan)
+{
+	if (cli->json)
+		cli_print_json(cli, tctl_plan_to_json(plan));
+	else
+		plan_text(plan);
+}
+
 static void report_text(const struct cli *cli, const struct tctl_plan *plan,
 			const struct tctl_apply_report *rep, double secs)
 {
@@ -185,15 +263,15 @@ static void report_text(const struct cli *cli, const struct tctl_plan *plan,
 			rep->failures.v[i].msg);
 	if (rep->failures.dropped)
 		fprintf(stderr, "%s: and %zu more failures\n", cli->prog, rep->failures.dropped);
-	print_conflicts_text(stderr, plan);
+	conflicts_text(stderr, plan);
 	if (!rep->failed) {
 		printf("applied in %.2f s: ", secs);
-		print_plan_summary(stdout, plan, true);
+		summary_text(stdout, plan, true);
 		return;
 	}
 	printf("applied %zu of %zu changes in %.2f s, %zu failed; the plan was: ", rep->done,
 	       tctl_plan_changes(plan), secs, rep->failed);
-	print_plan_summary(stdout, plan, false);
+	summary_text(stdout, plan, false);
 }
 
 static void report_json(const struct cli *cli, const struct tctl_plan *plan,
@@ -232,7 +310,7 @@ static int execute(struct cli *cli, const struct tctl_apply_opts *o, struct tctl
 			memset(&rep, 0, sizeof(rep));
 			report_json(cli, plan, &rep, 0);
 		} else {
-			print_conflicts_text(stderr, plan);
+			conflicts_text(stderr, plan);
 			printf("no changes: the kernel already matches %s\n", o->file);
 		}
 		return blocked(plan) ? EXIT_FAIL : EXIT_OK;

@@ -3,11 +3,12 @@
  * tunnelctl ctrl {status|reload|plan}: ask the resident controller,
  * tunnelctld(8), over its control socket.  One request line, the write side
  * shut, then one JSON document until EOF.  With -j the document is printed
- * as it came (indented with -p); without, in words.  The grammar is here,
- * not in lib/: only the command line speaks this protocol's client side.
+ * as it came (indented with -p); without, in words: the status by
+ * print_ctrl.c, the plan by print_plan.c as diff prints it.  The grammar is
+ * here, not in lib/: only the command line speaks this protocol's client
+ * side.
  */
 #include <errno.h>
-#include <inttypes.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 
 #include "../lib/number.h"
 #include "output.h"
+#include "print.h"
 
 #define CTRL_DIR "/run/tunnelctl"
 #define CTRL_SOCKET CTRL_DIR "/tunnelctld.sock"
@@ -326,144 +328,12 @@ static int ctrl_ask(const struct ctrl_target *t, const char *what, json_object *
 	return ret;
 }
 
-/* ---- reading the answers ------------------------------------------------ */
-
-/* The value of key, or NULL when it is absent or null. */
-static json_object *get(json_object *o, const char *key)
-{
-	json_object *v = NULL;
-
-	if (!o || !json_object_is_type(o, json_type_object) ||
-	    !json_object_object_get_ex(o, key, &v))
-		return NULL;
-	return v;
-}
-
-static const char *get_str(json_object *o, const char *key)
-{
-	json_object *v = get(o, key);
-
-	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
-}
-
-static bool is_num(json_object *v)
-{
-	return v && (json_object_is_type(v, json_type_int) ||
-		     json_object_is_type(v, json_type_double));
-}
-
-static int64_t get_int(json_object *o, const char *key)
-{
-	json_object *v = get(o, key);
-
-	return is_num(v) ? json_object_get_int64(v) : 0;
-}
-
-static bool get_double(json_object *o, const char *key, double *out)
-{
-	json_object *v = get(o, key);
-
-	if (!is_num(v))
-		return false;
-	*out = json_object_get_double(v);
-	return true;
-}
-
-/* A scalar as printed in JSON (numbers as the controller wrote them), or "-". */
-static const char *txt(json_object *o, const char *key)
-{
-	json_object *v = get(o, key);
-
-	return v ? json_object_get_string(v) : "-";
-}
-
-static bool get_bool(json_object *o, const char *key)
-{
-	json_object *v = get(o, key);
-
-	return v && json_object_get_boolean(v);
-}
-
-static size_t arr_len(json_object *a)
-{
-	return a && json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
-}
-
-/* Element i of an array of strings; "" for anything else. */
-static const char *arr_str(json_object *a, size_t i)
-{
-	json_object *v = json_object_array_get_idx(a, i);
-
-	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : "";
-}
-
-static const char *plural(int64_t n)
-{
-	return n == 1 ? "" : "s";
-}
-
-static double now_real(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* Whole seconds, as "42 s", "5m 3s", "2h 3m" or "3d 4h". */
-static const char *fmt_age(double secs, char *buf, size_t len)
-{
-	long long s = secs > 0 ? (long long)secs : 0;
-
-	if (s < 60)
-		snprintf(buf, len, "%lld s", s);
-	else if (s < 3600)
-		snprintf(buf, len, "%lldm %llds", s / 60, s % 60);
-	else if (s < 86400)
-		snprintf(buf, len, "%lldh %lldm", s / 3600, s % 3600 / 60);
-	else
-		snprintf(buf, len, "%lldd %lldh", s / 86400, s % 86400 / 3600);
-	return buf;
-}
-
-/* A short span, with its fraction: "4 ms", "0.3 ms", "1.6 s". */
-static const char *fmt_span(double secs, char *buf, size_t len)
-{
-	if (secs < 0)
-		secs = 0;
-	if (secs < 0.001)
-		snprintf(buf, len, "%.1f ms", secs * 1000);
-	else if (secs < 1)
-		snprintf(buf, len, "%.0f ms", secs * 1000);
-	else if (secs < 60)
-		snprintf(buf, len, "%.1f s", secs);
-	else
-		fmt_age(secs, buf, len);
-	return buf;
-}
-
-/* "FILE:LINE: PATH: message", as validate prints a peer list's problems. */
-static void print_problems(FILE *f, const char *prefix, const char *file, json_object *probs)
-{
-	for (size_t i = 0; i < arr_len(probs); i++) {
-		json_object *p = json_object_array_get_idx(probs, i);
-		const char *path = get_str(p, "path"), *msg = get_str(p, "message");
-		int64_t line = get_int(p, "line");
-		char where[32] = "";
-
-		if (!path)
-			path = "";
-		if (line > 0)
-			snprintf(where, sizeof(where), ":%" PRId64, line);
-		fprintf(f, "%s%s%s: %s%s%s\n", prefix, file, where, path, path[0] ? ": " : "",
-			msg ? msg : "?");
-	}
-}
+/* ---- asking ------------------------------------------------------------- */
 
 /* An "{"error": ...}" answer: told, and the exit status is 1. */
 static bool answer_error(const struct cli *cli, json_object *ans)
 {
-	json_object *e = get(ans, "error");
+	json_object *e = jget(ans, "error");
 
 	if (!e)
 		return false;
@@ -497,154 +367,6 @@ static int ask(struct cli *cli, const struct tctl_args *a, const char *what,
 
 /* ---- status ------------------------------------------------------------- */
 
-static void status_peers(json_object *st, double now)
-{
-	json_object *p = get(st, "peers"), *pe = get(st, "peers_error");
-	const char *self = get_str(st, "self");
-	char age[32];
-	double at;
-
-	if (p) {
-		int64_t n = get_int(p, "peers");
-
-		printf("  peer list: %s (version %s, hash %s, %" PRId64 " peer%s",
-		       txt(p, "file"), txt(p, "version"), txt(p, "hash"), n, plural(n));
-		if (get_double(p, "loaded", &at))
-			printf(", loaded %s ago", fmt_age(now - at, age, sizeof(age)));
-		printf(")");
-	} else {
-		printf("  peer list: none in use");
-	}
-	if (self)
-		printf(", self %s", self);
-	printf("\n");
-	if (!pe)
-		return;
-	/* Without "at": not a rejected list but no peer of it is this node. */
-	printf("  peer list error: %s", txt(pe, "file"));
-	if (get_double(pe, "at", &at))
-		printf(", %s ago", fmt_age(now - at, age, sizeof(age)));
-	printf(": %s%s\n", txt(pe, "message"),
-	       p && get(pe, "at") ? "; the list above stays in use" : "");
-	print_problems(stdout, "    ", txt(pe, "file"), get(pe, "problems"));
-}
-
-static void status_reconcile(json_object *st, double now)
-{
-	json_object *r = get(st, "last_reconcile"), *b = get(st, "backoff");
-	json_object *errs = get(r, "errors");
-	char age[32], span[32];
-	double at, secs;
-
-	if (!r) {
-		printf("  last reconcile: none yet\n");
-	} else {
-		printf("  last reconcile: ");
-		if (get_double(r, "at", &at))
-			printf("%s ago ", fmt_age(now - at, age, sizeof(age)));
-		printf("(%s)", txt(r, "reason"));
-		if (get_double(r, "seconds", &secs))
-			printf(", %s", fmt_span(secs, span, sizeof(span)));
-		printf(": %" PRId64 " added, %" PRId64 " replaced, %" PRId64 " deleted, %" PRId64
-		       " failed\n", get_int(r, "added"), get_int(r, "replaced"),
-		       get_int(r, "deleted"), get_int(r, "failed"));
-		for (size_t i = 0; i < arr_len(errs); i++) {
-			json_object *e = json_object_array_get_idx(errs, i);
-
-			printf("    %s: %s\n", txt(e, "object"), txt(e, "message"));
-		}
-	}
-	if (b) {
-		printf("  backoff: ");
-		if (get_double(b, "seconds", &secs))
-			printf("%s", fmt_span(secs, span, sizeof(span)));
-		if (get_double(b, "until", &at) && at > now)
-			printf(", next try in %s", fmt_span(at - now, span, sizeof(span)));
-		else if (get_double(b, "until", &at))
-			printf(", next try due");
-		printf(": %s\n", txt(b, "reason"));
-	}
-}
-
-static void status_counters(json_object *st)
-{
-	json_object *c = get(st, "counters");
-	int64_t n;
-
-#define COUNT(key, word, sep)							\
-	(n = get_int(c, key), printf("%" PRId64 " " word "%s" sep, n, plural(n)))
-	printf("  counters: ");
-	COUNT("reconciles", "reconcile", ", ");
-	COUNT("repairs", "repair", ", ");
-	COUNT("resyncs", "resync", ", ");
-	COUNT("overruns", "overrun", ", ");
-	COUNT("errors", "error", ", ");
-	COUNT("reloads", "reload", "");
-	printf(" (%" PRId64 " rejected), ", get_int(c, "rejected_reloads"));
-	COUNT("events", "event", "");
-	n = get_int(c, "dump_retries");
-	if (n)
-		printf(", %" PRId64 " dump retr%s", n, n == 1 ? "y" : "ies");
-#undef COUNT
-	printf("\n");
-}
-
-static void print_status(json_object *st)
-{
-	json_object *d = get(st, "desired"), *k = get(st, "actual"), *fw = get(st, "firewall");
-	json_object *conflicts = get(st, "conflicts");
-	double now = now_real(), started;
-	const char *netns = get_str(st, "netns"), *version = get_str(st, "version");
-	char age[32];
-	int64_t n, m, r;
-
-	printf("controller: running, pid %s", txt(st, "pid"));
-	if (netns)
-		printf(", netns %s", netns);
-	if (get_double(st, "started", &started))
-		printf(", up %s", fmt_age(now - started, age, sizeof(age)));
-	if (version)
-		printf(", version %s", version);
-	printf("\n");
-	status_peers(st, now);
-	n = get_int(d, "devices");
-	m = get_int(d, "nexthops");
-	r = get_int(d, "routes");
-	printf("  desired: %" PRId64 " device%s, %" PRId64 " nexthop%s, %" PRId64 " route%s\n",
-	       n, plural(n), m, plural(m), r, plural(r));
-	m = get_int(k, "nexthops");
-	r = get_int(k, "routes");
-	if (k)
-		printf("  kernel: %" PRId64 " nexthop%s, %" PRId64 " route%s\n", m, plural(m), r,
-		       plural(r));
-	else
-		printf("  kernel: not read yet\n");
-	status_reconcile(st, now);
-	status_counters(st);
-	if (fw) {
-		n = get_int(fw, "addresses");
-		m = get_int(fw, "dropped_packets");
-		printf("  firewall: %s, %" PRId64 " address%s", txt(fw, "table"), n,
-		       n == 1 ? "" : "es");
-		if (get(fw, "dropped_packets"))
-			printf(", %" PRId64 " packet%s dropped", m, plural(m));
-		if (m)
-			printf(" (%" PRId64 " bytes)", get_int(fw, "dropped_bytes"));
-		printf("\n");
-	} else {
-		printf("  firewall: off\n");
-	}
-	for (size_t i = 0; i < arr_len(conflicts); i++) {
-		json_object *c = json_object_array_get_idx(conflicts, i);
-
-		n = get_int(c, "count");
-		printf("  conflict: %s (%s", txt(c, "object"), txt(c, "kind"));
-		if (n > 1)
-			printf(", %" PRId64 " times", n);
-		printf("): %s\n", txt(c, "message"));
-	}
-}
-
 static int ctrl_status(struct cli *cli, const struct tctl_args *a)
 {
 	struct ctrl_target t;
@@ -657,7 +379,7 @@ static int ctrl_status(struct cli *cli, const struct tctl_args *a)
 		cli_print_json(cli, ans);
 		return EXIT_OK;
 	}
-	print_status(ans);
+	print_ctrl_status(ans);
 	json_object_put(ans);
 	return EXIT_OK;
 }
@@ -672,16 +394,16 @@ static char *rejected_file(const struct ctrl_target *t, json_object *ans)
 {
 	struct tctl_err err = { 0 };
 	json_object *st = NULL;
-	const char *f = get_str(ans, "file");
+	const char *f = jget_str(ans, "file");
 	char *file;
 
 	if (f)
 		return strdup(f);
 	if (ctrl_ask(t, "status", &st, &err))
 		return strdup("peer list");
-	f = get_str(get(st, "peers_error"), "file");
+	f = jget_str(jget(st, "peers_error"), "file");
 	if (!f)
-		f = get_str(get(st, "peers"), "file");
+		f = jget_str(jget(st, "peers"), "file");
 	file = strdup(f ? f : "peer list");
 	json_object_put(st);
 	return file;
@@ -698,10 +420,10 @@ static int ctrl_reload(struct cli *cli, const struct tctl_args *a)
 
 	if (ret)
 		return ret;
-	result = get_str(ans, "result");
-	msg = get_str(ans, "message");
-	hash = get_str(ans, "hash");
-	probs = get(ans, "problems");
+	result = jget_str(ans, "result");
+	msg = jget_str(ans, "message");
+	hash = jget_str(ans, "hash");
+	probs = jget(ans, "problems");
 	if (!result || (strcmp(result, "applied") && strcmp(result, "unchanged") &&
 			strcmp(result, "rejected"))) {
 		fprintf(stderr, "%s: tunnelctld at %s: unknown reload result \"%s\"\n", cli->prog,
@@ -710,12 +432,12 @@ static int ctrl_reload(struct cli *cli, const struct tctl_args *a)
 		return EXIT_FAIL;
 	}
 	if (!strcmp(result, "rejected")) {
-		n = arr_len(probs);
+		n = jarr_len(probs);
 		file = rejected_file(&t, ans);
 		if (cli->json)
 			cli_print_json(cli, json_object_get(ans));
 		snprintf(prefix, sizeof(prefix), "%s: ", cli->prog);
-		print_problems(stderr, prefix, file ? file : "peer list", probs);
+		print_peer_problems(stderr, prefix, file ? file : "peer list", probs);
 		if (msg)
 			fprintf(stderr, "%s: tunnelctld rejected %s (%s); the running list stays\n",
 				cli->prog, file ? file : "the peer list", msg);
@@ -740,237 +462,7 @@ static int ctrl_reload(struct cli *cli, const struct tctl_args *a)
 
 /* ---- plan --------------------------------------------------------------- */
 
-/*
- * The plan comes as the JSON of `tunnelctl diff -j`, not as a struct
- * tctl_plan, so this is print_plan.c's text format made from that JSON:
- * the same lines, word for word.  Keep the two in step.
- */
-
-static char act_mark(json_object *op)
-{
-	const char *act = get_str(op, "action");
-
-	if (act && !strcmp(act, "add"))
-		return '+';
-	if (act && !strcmp(act, "replace"))
-		return '~';
-	return '-';
-}
-
-static bool has_change(json_object *op, const char *name)
-{
-	json_object *ch = get(op, "changes");
-
-	for (size_t i = 0; i < arr_len(ch); i++)
-		if (!strcmp(arr_str(ch, i), name))
-			return true;
-	return false;
-}
-
-static bool encap_v6(json_object *e)
-{
-	const char *type = get_str(e, "encap_type");
-
-	return type && !strcmp(type, "ip6");
-}
-
-/* ttl and tos of an encap: hoplimit and tc for ip6. */
-static const char *encap_field(json_object *e, const char *name)
-{
-	bool v6 = encap_v6(e);
-
-	if (!strcmp(name, "ttl"))
-		return txt(e, v6 ? "hoplimit" : "ttl");
-	if (!strcmp(name, "tos"))
-		return txt(e, v6 ? "tc" : "tos");
-	return txt(e, name);
-}
-
-static void encap_words(FILE *f, json_object *e)
-{
-	const char *src = get_str(e, "src");
-	int64_t ttl = get_int(e, encap_v6(e) ? "hoplimit" : "ttl");
-	int64_t tos = get_int(e, encap_v6(e) ? "tc" : "tos");
-
-	fprintf(f, "encap %s id %s dst %s", encap_v6(e) ? "ip6" : "ip", txt(e, "id"),
-		txt(e, "dst"));
-	if (src && strcmp(src, "0.0.0.0") && strcmp(src, "::"))
-		fprintf(f, " src %s", src);
-	if (ttl)
-		fprintf(f, " ttl %" PRId64, ttl);
-	if (tos)
-		fprintf(f, " tos %" PRId64, tos);
-	fprintf(f, "%s%s%s", get_bool(e, "key") ? " key" : "", get_bool(e, "csum") ? " csum" : "",
-		get_bool(e, "seq") ? " seq" : "");
-}
-
-static const char *dev_or_dash(json_object *o)
-{
-	const char *dev = get_str(o, "dev");
-
-	return dev && dev[0] ? dev : "-";
-}
-
-/* "ttl 64 -> 10, dst 192.0.2.1 -> 192.0.2.9" */
-static void nh_changes(FILE *f, json_object *op)
-{
-	json_object *want = get(op, "nexthop"), *have = get(op, "was");
-	json_object *ch = get(op, "changes");
-	const char *sep = "";
-
-	for (size_t i = 0; i < arr_len(ch); i++) {
-		const char *name = arr_str(ch, i);
-
-		fprintf(f, "%s%s ", sep, name);
-		sep = ", ";
-		if (!strcmp(name, "id") || !strcmp(name, "dst") || !strcmp(name, "ttl") ||
-		    !strcmp(name, "tos"))
-			fprintf(f, "%s -> %s", encap_field(get(have, "encap"), name),
-				encap_field(get(want, "encap"), name));
-		else if (!strcmp(name, "dev"))
-			fprintf(f, "%s -> %s", dev_or_dash(have), txt(want, "dev"));
-		else if (!strcmp(name, "family"))
-			fprintf(f, "%s -> %s", txt(have, "family"), txt(want, "family"));
-		else
-			fprintf(f, "changed");
-	}
-}
-
-static void plan_devs(FILE *f, json_object *devs)
-{
-	for (size_t i = 0; i < arr_len(devs); i++) {
-		json_object *op = json_object_array_get_idx(devs, i);
-
-		fprintf(f, "%c dev %s mode %s", act_mark(op), txt(op, "ifname"), txt(op, "mode"));
-		if (get(op, "mtu"))
-			fprintf(f, " mtu %s", txt(op, "mtu"));
-		if (act_mark(op) == '~')
-			fprintf(f, ":%s%s", has_change(op, "mtu") ? " mtu" : "",
-				has_change(op, "up") ? " up" : "");
-		fputc('\n', f);
-	}
-}
-
-static void plan_nhs(FILE *f, json_object *nhs)
-{
-	for (size_t i = 0; i < arr_len(nhs); i++) {
-		json_object *op = json_object_array_get_idx(nhs, i);
-		json_object *nh = get(op, "nexthop");
-
-		fprintf(f, "%c nexthop %s", act_mark(op), txt(nh, "id"));
-		if (get_str(op, "peer"))
-			fprintf(f, " peer %s", get_str(op, "peer"));
-		if (act_mark(op) == '~') {
-			fprintf(f, ": ");
-			nh_changes(f, op);
-		} else {
-			fprintf(f, " ");
-			if (get(nh, "encap")) {
-				encap_words(f, get(nh, "encap"));
-				fprintf(f, " ");
-			}
-			fprintf(f, "dev %s", dev_or_dash(nh));
-		}
-		fputc('\n', f);
-	}
-}
-
-static void route_words(FILE *f, json_object *r)
-{
-	const char *dst = get_str(r, "dst"), *table = get_str(r, "table");
-	int64_t deflt = dst && strchr(dst, ':') ? 1024 : 0;
-
-	fprintf(f, "route %s", dst ? dst : "-");
-	if (table && strcmp(table, "main"))
-		fprintf(f, " table %s", table);
-	if (get(r, "metric") && get_int(r, "metric") != deflt)
-		fprintf(f, " metric %s", txt(r, "metric"));
-	if (get(r, "nhid"))
-		fprintf(f, " nhid %s", txt(r, "nhid"));
-	else if (get_str(r, "dev") && get_str(r, "dev")[0])
-		fprintf(f, " dev %s", get_str(r, "dev"));
-}
-
-static void plan_routes(FILE *f, json_object *routes)
-{
-	for (size_t i = 0; i < arr_len(routes); i++) {
-		json_object *op = json_object_array_get_idx(routes, i);
-		json_object *ch = get(op, "changes");
-		bool replace = act_mark(op) == '~';
-
-		fprintf(f, "%c ", act_mark(op));
-		route_words(f, get(op, "route"));
-		if (get_str(op, "peer"))
-			fprintf(f, " peer %s", get_str(op, "peer"));
-		if (replace && has_change(op, "inline")) {
-			fprintf(f, ": inline encap -> nexthop");
-		} else if (replace && has_change(op, "nexthop")) {
-			fprintf(f, ": nexthop -> inline encap");
-		} else if (replace && has_change(op, "nhid")) {
-			fprintf(f, ": nhid %s -> %s", txt(get(op, "was"), "nhid"),
-				txt(get(op, "route"), "nhid"));
-		} else if (replace) {
-			for (size_t k = 0; k < arr_len(ch); k++)
-				fprintf(f, "%s%s", k ? ", " : ": ", arr_str(ch, k));
-		}
-		fputc('\n', f);
-	}
-}
-
-static void plan_conflicts(FILE *f, json_object *conflicts)
-{
-	for (size_t i = 0; i < arr_len(conflicts); i++) {
-		json_object *c = json_object_array_get_idx(conflicts, i);
-		json_object *theirs = get(c, "theirs");
-
-		fprintf(f, "! conflict: ");
-		route_words(f, get(c, "route"));
-		fprintf(f, " peer %s: protocol %s has ", txt(c, "peer"), txt(theirs, "protocol"));
-		if (get_bool(c, "blocking"))
-			fprintf(f, "this route: left alone, not added");
-		else
-			fprintf(f, "the prefix at metric %s", txt(theirs, "metric"));
-		fputc('\n', f);
-	}
-}
-
-/* "2 nexthops, 3 routes to add; 1 route to delete; 1 conflict" */
-static void plan_summary(FILE *f, json_object *sum)
-{
-	static const char *const objs[] = { "devices", "nexthops", "routes" };
-	static const char *const acts[] = { "add", "replace", "delete" };
-	int64_t conflicts = get_int(sum, "conflicts"), total = 0;
-	bool first = true;
-
-	for (int k = 0; k < 3; k++)
-		for (int act = 0; act < 3; act++)
-			total += get_int(get(sum, objs[k]), acts[act]);
-	if (!total) {
-		fprintf(f, "no changes%s\n", conflicts ? " (see the conflicts)" : "");
-		return;
-	}
-	for (int act = 0; act < 3; act++) {
-		bool any = false;
-
-		for (int k = 0; k < 3; k++) {
-			int64_t c = get_int(get(sum, objs[k]), acts[act]);
-			int len = (int)strlen(objs[k]) - 1;
-
-			if (!c)
-				continue;
-			fprintf(f, "%s%" PRId64 " %.*s%s", any ? ", " : first ? "" : "; ", c, len,
-				objs[k], plural(c));
-			any = true;
-			first = false;
-		}
-		if (any)
-			fprintf(f, " to %s", acts[act]);
-	}
-	if (conflicts)
-		fprintf(f, "; %" PRId64 " conflict%s", conflicts, plural(conflicts));
-	fputc('\n', f);
-}
-
+/* The answer is tctl_plan_to_json's, as diff -j prints it: diff's printer reads it. */
 static int ctrl_plan(struct cli *cli, const struct tctl_args *a)
 {
 	struct ctrl_target t;
@@ -983,11 +475,7 @@ static int ctrl_plan(struct cli *cli, const struct tctl_args *a)
 		cli_print_json(cli, ans);
 		return EXIT_OK;
 	}
-	plan_devs(stdout, get(ans, "devices"));
-	plan_nhs(stdout, get(ans, "nexthops"));
-	plan_routes(stdout, get(ans, "routes"));
-	plan_conflicts(stdout, get(ans, "conflicts"));
-	plan_summary(stdout, get(ans, "summary"));
+	print_plan_text(stdout, ans);
 	json_object_put(ans);
 	return EXIT_OK;
 }

@@ -1,216 +1,320 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* The plan and apply's outcome, as text (diff-like lines) or JSON. */
+/*
+ * The plan in words: diff-like lines, made from the plan's JSON
+ * (tctl_plan_to_json).  diff and apply --dry-run have a struct tctl_plan
+ * and turn it into that JSON, a window of ops at a time (cmd_apply.c);
+ * `ctrl plan` receives the same JSON from tunnelctld.  Printing from the
+ * one form keeps both in the same words.  Every lookup is a hash probe and
+ * every op is read once: a plan of 100,000 routes prints in linear time.
+ */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "../lib/plan_json.h"
 #include "../lib/rtnames.h"
-#include "output.h"
 #include "print.h"
+
+static bool get_bool(json_object *o, const char *key)
+{
+	json_object *v = jget(o, key);
+
+	return v && json_object_get_boolean(v);
+}
+
+/* Tunnel ids are 64 bits: read them unsigned, or those past INT64_MAX clamp. */
+static uint64_t get_u64(json_object *o, const char *key)
+{
+	json_object *v = jget(o, key);
+
+	return jis_num(v) ? json_object_get_uint64(v) : 0;
+}
+
+/* Element i of an array of strings; "" for anything else. */
+static const char *arr_str(json_object *a, size_t i)
+{
+	json_object *v = json_object_array_get_idx(a, i);
+
+	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : "";
+}
+
+/* An op's "action", in tctl_act_name's words: what is not add or replace deletes. */
+static enum tctl_act act_of(json_object *op)
+{
+	const char *name = jget_str(op, "action");
+
+	for (enum tctl_act a = TCTL_ACT_ADD; name && a < TCTL_ACT_DELETE; a++)
+		if (!strcmp(name, tctl_act_name(a)))
+			return a;
+	return TCTL_ACT_DELETE;
+}
 
 static char mark(enum tctl_act act)
 {
 	return act == TCTL_ACT_ADD ? '+' : act == TCTL_ACT_REPLACE ? '~' : '-';
 }
 
-static void encap_words(FILE *f, const struct tctl_encap *e)
+/* Whether a replace's "changes" (tctl_diff_name's words) has name. */
+static bool has_change(json_object *op, const char *name)
 {
-	char a[TCTL_ADDRSTRLEN];
+	json_object *ch = jget(op, "changes");
 
-	fprintf(f, "encap %s id %" PRIu64 " dst %s", e->family == AF_INET6 ? "ip6" : "ip",
-		e->id, tctl_addr_str(&e->dst, a, sizeof(a)));
-	if (!tctl_addr_is_any(&e->src))
-		fprintf(f, " src %s", tctl_addr_str(&e->src, a, sizeof(a)));
-	if (e->ttl)
-		fprintf(f, " ttl %u", e->ttl);
-	if (e->tos)
-		fprintf(f, " tos %u", e->tos);
-	fprintf(f, "%s%s%s", (e->flags & TCTL_TUN_KEY) ? " key" : "",
-		(e->flags & TCTL_TUN_CSUM) ? " csum" : "", (e->flags & TCTL_TUN_SEQ) ? " seq" : "");
+	for (size_t i = 0; i < jarr_len(ch); i++)
+		if (!strcmp(arr_str(ch, i), name))
+			return true;
+	return false;
+}
+
+static const char *dev_or_dash(json_object *o)
+{
+	const char *dev = jget_str(o, "dev");
+
+	return dev && dev[0] ? dev : "-";
+}
+
+static bool encap_v6(json_object *e)
+{
+	const char *type = jget_str(e, "encap_type");
+
+	return type && !strcmp(type, "ip6");
+}
+
+/* ttl and tos go by hoplimit and tc in an ip6 encap. */
+static int64_t encap_ttl(json_object *e)
+{
+	return jget_int(e, encap_v6(e) ? "hoplimit" : "ttl");
+}
+
+static int64_t encap_tos(json_object *e)
+{
+	return jget_int(e, encap_v6(e) ? "tc" : "tos");
+}
+
+static void encap_words(FILE *f, json_object *e)
+{
+	const char *src = jget_str(e, "src");
+	int64_t ttl = encap_ttl(e), tos = encap_tos(e);
+
+	fprintf(f, "encap %s id %" PRIu64 " dst %s", encap_v6(e) ? "ip6" : "ip",
+		get_u64(e, "id"), jtxt(e, "dst"));
+	/* An unset source is written as the family's any address. */
+	if (src && strcmp(src, "0.0.0.0") && strcmp(src, "::"))
+		fprintf(f, " src %s", src);
+	if (ttl)
+		fprintf(f, " ttl %" PRId64, ttl);
+	if (tos)
+		fprintf(f, " tos %" PRId64, tos);
+	fprintf(f, "%s%s%s", get_bool(e, "key") ? " key" : "", get_bool(e, "csum") ? " csum" : "",
+		get_bool(e, "seq") ? " seq" : "");
 }
 
 /* "ttl 64 -> 10, dst 192.0.2.1 -> 192.0.2.9" */
-static void nh_changes(FILE *f, const struct tctl_plan_nh *op)
+static void nh_changes(FILE *f, json_object *op)
 {
-	const struct tctl_encap *w = &op->want->nh.encap, *h = &op->have->encap;
-	char a[TCTL_ADDRSTRLEN], b[TCTL_ADDRSTRLEN];
-	const char *sep = "";
+	json_object *want = jget(op, "nexthop"), *have = jget(op, "was");
+	json_object *we = jget(want, "encap"), *he = jget(have, "encap");
+	json_object *ch = jget(op, "changes");
 
-	for (uint32_t bit = 1; bit; bit <<= 1) {
-		if (!(op->diff & bit))
-			continue;
-		fprintf(f, "%s%s ", sep, tctl_diff_name(bit));
-		sep = ", ";
-		if (bit == TCTL_DIFF_ID)
-			fprintf(f, "%" PRIu64 " -> %" PRIu64, h->id, w->id);
-		else if (bit == TCTL_DIFF_DST)
-			fprintf(f, "%s -> %s", tctl_addr_str(&h->dst, a, sizeof(a)),
-				tctl_addr_str(&w->dst, b, sizeof(b)));
-		else if (bit == TCTL_DIFF_TTL)
-			fprintf(f, "%u -> %u", h->ttl, w->ttl);
-		else if (bit == TCTL_DIFF_TOS)
-			fprintf(f, "%u -> %u", h->tos, w->tos);
-		else if (bit == TCTL_DIFF_DEV)
-			fprintf(f, "%s -> %s", op->have->dev[0] ? op->have->dev : "-", op->want->nh.dev);
-		else if (bit == TCTL_DIFF_FAMILY)
-			fprintf(f, "%s -> %s", op->have->family == AF_INET6 ? "inet6" : "inet",
-				op->want->nh.family == AF_INET6 ? "inet6" : "inet");
+	for (size_t i = 0; i < jarr_len(ch); i++) {
+		const char *name = arr_str(ch, i);
+
+		fprintf(f, "%s%s ", i ? ", " : "", name);
+		if (!strcmp(name, "id"))
+			fprintf(f, "%" PRIu64 " -> %" PRIu64, get_u64(he, "id"), get_u64(we, "id"));
+		else if (!strcmp(name, "dst"))
+			fprintf(f, "%s -> %s", jtxt(he, "dst"), jtxt(we, "dst"));
+		else if (!strcmp(name, "ttl"))
+			fprintf(f, "%" PRId64 " -> %" PRId64, encap_ttl(he), encap_ttl(we));
+		else if (!strcmp(name, "tos"))
+			fprintf(f, "%" PRId64 " -> %" PRId64, encap_tos(he), encap_tos(we));
+		else if (!strcmp(name, "dev"))
+			fprintf(f, "%s -> %s", dev_or_dash(have), jtxt(want, "dev"));
+		else if (!strcmp(name, "family"))
+			fprintf(f, "%s -> %s", jtxt(have, "family"), jtxt(want, "family"));
 		else
 			fprintf(f, "changed");
 	}
 }
 
-static void print_devs_text(FILE *f, const struct tctl_plan *plan)
+static void devs_text(FILE *f, json_object *devs)
 {
-	for (size_t i = 0; i < plan->ndevs; i++) {
-		const struct tctl_plan_dev *op = &plan->devs[i];
+	for (size_t i = 0; i < jarr_len(devs); i++) {
+		json_object *op = json_object_array_get_idx(devs, i);
+		enum tctl_act act = act_of(op);
 
-		fprintf(f, "%c dev %s mode %s", mark(op->act), op->want->name,
-			tctl_kind_info(op->want->kind)->name);
-		if (op->want->has_mtu)
-			fprintf(f, " mtu %u", op->want->mtu);
-		if (op->act == TCTL_ACT_REPLACE)
-			fprintf(f, ":%s%s", (op->diff & TCTL_DIFF_MTU) ? " mtu" : "",
-				(op->diff & TCTL_DIFF_UP) ? " up" : "");
+		fprintf(f, "%c dev %s mode %s", mark(act), jtxt(op, "ifname"), jtxt(op, "mode"));
+		if (jget(op, "mtu"))
+			fprintf(f, " mtu %" PRId64, jget_int(op, "mtu"));
+		if (act == TCTL_ACT_REPLACE)
+			fprintf(f, ":%s%s", has_change(op, "mtu") ? " mtu" : "",
+				has_change(op, "up") ? " up" : "");
 		fputc('\n', f);
 	}
 }
 
-static void print_nhs_text(FILE *f, const struct tctl_plan *plan)
+static void nhs_text(FILE *f, json_object *nhs)
 {
-	for (size_t i = 0; i < plan->nnhs; i++) {
-		const struct tctl_plan_nh *op = &plan->nhs[i];
-		const struct tctl_nexthop *nh = op->want ? &op->want->nh : op->have;
+	for (size_t i = 0; i < jarr_len(nhs); i++) {
+		json_object *op = json_object_array_get_idx(nhs, i);
+		json_object *nh = jget(op, "nexthop"), *encap = jget(nh, "encap");
+		const char *peer = jget_str(op, "peer");
+		enum tctl_act act = act_of(op);
 
-		fprintf(f, "%c nexthop %u", mark(op->act), nh->id);
-		if (op->want)
-			fprintf(f, " peer %s", op->want->peer->name);
-		if (op->act == TCTL_ACT_REPLACE) {
+		fprintf(f, "%c nexthop %" PRId64, mark(act), jget_int(nh, "id"));
+		if (peer)
+			fprintf(f, " peer %s", peer);
+		if (act == TCTL_ACT_REPLACE) {
 			fprintf(f, ": ");
 			nh_changes(f, op);
 		} else {
-			fprintf(f, " ");
-			encap_words(f, &nh->encap);
-			fprintf(f, " dev %s", nh->dev[0] ? nh->dev : "-");
+			/* One without an encap (made by hand, say) shows none. */
+			if (encap) {
+				fputc(' ', f);
+				encap_words(f, encap);
+			}
+			fprintf(f, " dev %s", dev_or_dash(nh));
 		}
 		fputc('\n', f);
 	}
 }
 
-static void route_words(FILE *f, const struct tctl_route *r)
+/*
+ * A route's key and next hop.  The table the kernel defaults to (main,
+ * unless rt_tables renames it) and the metric it defaults to are not
+ * worth a word; main_table is that table's name, looked up once.
+ */
+static void route_words(FILE *f, json_object *r, const char *main_table)
 {
-	char p[TCTL_ADDRSTRLEN], t[32];
+	const char *dst = jget_str(r, "dst"), *table = jget_str(r, "table");
+	const char *dev = jget_str(r, "dev");
+	int64_t deflt = tctl_route_default_metric(dst && strchr(dst, ':') ? AF_INET6 : AF_INET);
 
-	fprintf(f, "route %s", tctl_prefix_str(&r->dst, p, sizeof(p)));
-	if (r->table != TCTL_TABLE_MAIN)
-		fprintf(f, " table %s", tctl_table_name(r->table, t, sizeof(t)));
-	if (r->metric != tctl_route_default_metric(r->dst.addr.family))
-		fprintf(f, " metric %u", r->metric);
-	if (r->has & TCTL_ROUTE_HAS_NHID)
-		fprintf(f, " nhid %u", r->nhid);
-	else if (r->dev[0])
-		fprintf(f, " dev %s", r->dev);
+	fprintf(f, "route %s", dst ? dst : "-");
+	if (table && strcmp(table, main_table))
+		fprintf(f, " table %s", table);
+	if (jget(r, "metric") && jget_int(r, "metric") != deflt)
+		fprintf(f, " metric %" PRId64, jget_int(r, "metric"));
+	if (jget(r, "nhid"))
+		fprintf(f, " nhid %" PRId64, jget_int(r, "nhid"));
+	else if (dev && dev[0])
+		fprintf(f, " dev %s", dev);
 }
 
-/* An inline route's encap changed: the fields, as for a nexthop. */
-static void route_changes(FILE *f, const struct tctl_plan_route *op)
+/* Why a route is replaced: its kind of next hop, its nexthop, or its encap's fields. */
+static void route_changes(FILE *f, json_object *op)
 {
-	const char *sep = ": ";
+	json_object *ch = jget(op, "changes");
 
-	for (uint32_t bit = 1; bit; bit <<= 1) {
-		if (op->diff & bit) {
-			fprintf(f, "%s%s", sep, tctl_diff_name(bit));
-			sep = ", ";
-		}
+	if (has_change(op, "inline")) {
+		fprintf(f, ": inline encap -> nexthop");
+	} else if (has_change(op, "nexthop")) {
+		fprintf(f, ": nexthop -> inline encap");
+	} else if (has_change(op, "nhid")) {
+		fprintf(f, ": nhid %" PRId64 " -> %" PRId64, jget_int(jget(op, "was"), "nhid"),
+			jget_int(jget(op, "route"), "nhid"));
+	} else {
+		for (size_t i = 0; i < jarr_len(ch); i++)
+			fprintf(f, "%s%s", i ? ", " : ": ", arr_str(ch, i));
 	}
 }
 
-static void print_routes_text(FILE *f, const struct tctl_plan *plan)
+static void routes_text(FILE *f, json_object *routes, const char *main_table)
 {
-	for (size_t i = 0; i < plan->nroutes; i++) {
-		const struct tctl_plan_route *op = &plan->routes[i];
+	for (size_t i = 0; i < jarr_len(routes); i++) {
+		json_object *op = json_object_array_get_idx(routes, i);
+		const char *peer = jget_str(op, "peer");
+		enum tctl_act act = act_of(op);
 
-		fprintf(f, "%c ", mark(op->act));
-		route_words(f, op->want ? &op->want->r : op->have);
-		if (op->want)
-			fprintf(f, " peer %s", op->want->peer->name);
-		if (op->act == TCTL_ACT_REPLACE && (op->diff & TCTL_DIFF_INLINE))
-			fprintf(f, ": inline encap -> nexthop");
-		else if (op->act == TCTL_ACT_REPLACE && (op->diff & TCTL_DIFF_NEXTHOP))
-			fprintf(f, ": nexthop -> inline encap");
-		else if (op->act == TCTL_ACT_REPLACE && (op->diff & TCTL_DIFF_NHID))
-			fprintf(f, ": nhid %u -> %u", op->have->nhid, op->want->r.nhid);
-		else if (op->act == TCTL_ACT_REPLACE)
+		fprintf(f, "%c ", mark(act));
+		route_words(f, jget(op, "route"), main_table);
+		if (peer)
+			fprintf(f, " peer %s", peer);
+		if (act == TCTL_ACT_REPLACE)
 			route_changes(f, op);
 		fputc('\n', f);
 	}
 }
 
-void print_conflicts_text(FILE *f, const struct tctl_plan *plan)
+static void conflicts_text(FILE *f, json_object *conflicts, const char *main_table)
 {
-	char proto[32];
-
-	for (size_t i = 0; i < plan->nconflicts; i++) {
-		const struct tctl_plan_conflict *c = &plan->conflicts[i];
+	for (size_t i = 0; i < jarr_len(conflicts); i++) {
+		json_object *c = json_object_array_get_idx(conflicts, i);
+		json_object *theirs = jget(c, "theirs");
 
 		fprintf(f, "! conflict: ");
-		route_words(f, &c->want->r);
-		fprintf(f, " peer %s: protocol %s has %s", c->want->peer->name,
-			tctl_proto_name(c->theirs->protocol, proto, sizeof(proto)),
-			c->blocking ? "this route: left alone, not added" : "");
-		if (!c->blocking)
-			fprintf(f, "the prefix at metric %u", c->theirs->metric);
+		route_words(f, jget(c, "route"), main_table);
+		fprintf(f, " peer %s: protocol %s has ", jtxt(c, "peer"), jtxt(theirs, "protocol"));
+		if (get_bool(c, "blocking"))
+			fprintf(f, "this route: left alone, not added");
+		else
+			fprintf(f, "the prefix at metric %" PRId64, jget_int(theirs, "metric"));
 		fputc('\n', f);
 	}
 }
 
-static void count_phrase(FILE *f, const struct tctl_plan *plan, int act, const char *verb,
-			 bool *first)
+void print_conflicts_text(FILE *f, json_object *conflicts)
 {
-	static const char *const objs[] = { "device", "nexthop", "route" };
-	size_t total = 0;
+	char main_table[32];
 
-	for (int k = 0; k < 3; k++)
-		total += plan->counts[k][act];
-	if (!total)
-		return;
-	fprintf(f, "%s", *first ? "" : "; ");
-	*first = false;
-	for (int k = 0, n = 0; k < 3; k++) {
-		size_t c = plan->counts[k][act];
-
-		if (c)
-			fprintf(f, "%s%zu %s%s", n++ ? ", " : "", c, objs[k], c == 1 ? "" : "s");
-	}
-	fprintf(f, " %s", verb);
+	conflicts_text(f, conflicts, tctl_table_name(TCTL_TABLE_MAIN, main_table,
+						     sizeof(main_table)));
 }
 
-void print_plan_summary(FILE *f, const struct tctl_plan *plan, bool done)
+void print_plan_summary(FILE *f, json_object *summary, bool done)
 {
-	bool first = true;
+	static const char *const keys[] = { "devices", "nexthops", "routes" };
+	static const char *const objs[] = { "device", "nexthop", "route" };
+	static const char *const verbs[3][2] = {
+		[TCTL_ACT_ADD] = { "to add", "added" },
+		[TCTL_ACT_REPLACE] = { "to replace", "replaced" },
+		[TCTL_ACT_DELETE] = { "to delete", "deleted" },
+	};
+	int64_t n[3][3], total = 0, conflicts = jget_int(summary, "conflicts");
+	const char *sep = "";
 
-	if (!tctl_plan_changes(plan)) {
-		fprintf(f, "no changes%s\n", plan->nconflicts ? " (see the conflicts)" : "");
+	for (int k = 0; k < 3; k++) {
+		for (int act = TCTL_ACT_ADD; act <= TCTL_ACT_DELETE; act++) {
+			n[k][act] = jget_int(jget(summary, keys[k]), tctl_act_name(act));
+			total += n[k][act];
+		}
+	}
+	if (!total) {
+		fprintf(f, "no changes%s\n", conflicts ? " (see the conflicts)" : "");
 		return;
 	}
-	count_phrase(f, plan, TCTL_ACT_ADD, done ? "added" : "to add", &first);
-	count_phrase(f, plan, TCTL_ACT_REPLACE, done ? "replaced" : "to replace", &first);
-	count_phrase(f, plan, TCTL_ACT_DELETE, done ? "deleted" : "to delete", &first);
-	if (plan->nconflicts)
-		fprintf(f, "; %zu conflict%s", plan->nconflicts, plan->nconflicts == 1 ? "" : "s");
+	for (int act = TCTL_ACT_ADD; act <= TCTL_ACT_DELETE; act++) {
+		bool any = false;
+
+		for (int k = 0; k < 3; k++) {
+			if (!n[k][act])
+				continue;
+			fprintf(f, "%s%" PRId64 " %s%s", any ? ", " : sep, n[k][act], objs[k],
+				plural(n[k][act]));
+			any = true;
+		}
+		if (any) {
+			fprintf(f, " %s", verbs[act][done]);
+			sep = "; ";
+		}
+	}
+	if (conflicts)
+		fprintf(f, "; %" PRId64 " conflict%s", conflicts, plural(conflicts));
 	fputc('\n', f);
 }
 
-void print_plan(const struct cli *cli, const struct tctl_plan *plan)
+void print_plan_ops(FILE *f, json_object *plan)
 {
-	if (cli->json) {
-		cli_print_json(cli, tctl_plan_to_json(plan));
-		return;
-	}
-	print_devs_text(stdout, plan);
-	print_nhs_text(stdout, plan);
-	print_routes_text(stdout, plan);
-	print_conflicts_text(stdout, plan);
-	print_plan_summary(stdout, plan, false);
+	char main_table[32];
+
+	devs_text(f, jget(plan, "devices"));
+	nhs_text(f, jget(plan, "nexthops"));
+	routes_text(f, jget(plan, "routes"), tctl_table_name(TCTL_TABLE_MAIN, main_table,
+							    sizeof(main_table)));
+}
+
+void print_plan_text(FILE *f, json_object *plan)
+{
+	print_plan_ops(f, plan);
+	print_conflicts_text(f, jget(plan, "conflicts"));
+	print_plan_summary(f, jget(plan, "summary"), false);
 }

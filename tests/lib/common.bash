@@ -103,10 +103,17 @@ route_prefixes() {
 
 # A namespace with a veth pair up, the host tier's stand-in for a tunnel device.
 ns_with_veth() {
+	local i
 	new_ns "$1"
 	ip -n "${!1}" link add v0 type veth peer name v1
 	ip -n "${!1}" link set v0 up
 	ip -n "${!1}" link set v1 up
+	# The carrier comes up a moment later (the kernel's link watch): wait
+	# for it, so a before/after comparison of the links cannot catch it.
+	for ((i = 0; i < 100; i++)); do
+		[[ $(ip -n "${!1}" -o link show up | grep -c 'state UP') -eq 2 ]] && return 0
+		sleep 0.02
+	done
 }
 
 # ipmon_start NS: `ip monitor route nexthop` of NS into $BATS_TEST_TMPDIR/ipmon.
