@@ -97,19 +97,6 @@ teardown() {
 	assert_output ""
 }
 
-# complete WORDS...: run the bash completion as if WORDS were typed, the last
-# one being completed; COMPREPLY ends up in $output, one per line.
-complete_words() {
-	# shellcheck source=/dev/null
-	source "$REPO/completions/tunnelctl.bash"
-	COMP_WORDS=("$TUNNELCTL" "$@")
-	COMP_CWORD=$(($# ))
-	COMPREPLY=()
-	_tunnelctl
-	output=$(printf '%s\n' "${COMPREPLY[@]}")
-	mapfile -t lines <<<"$output"
-}
-
 @test "bash completion: objects, commands, keywords" {
 	complete_words ""
 	assert_line "dev"

@@ -25,18 +25,6 @@ start_mesh() {
 	ctrld_start "$NS" --peers "$LIST" --self a "$@"
 }
 
-# complete WORDS...: as in cli.bats, the bash completion's COMPREPLY.
-complete_words() {
-	# shellcheck source=/dev/null
-	source "$REPO/completions/tunnelctl.bash"
-	COMP_WORDS=("$TUNNELCTL" "$@")
-	COMP_CWORD=$(($#))
-	COMPREPLY=()
-	_tunnelctl
-	output=$(printf '%s\n' "${COMPREPLY[@]}")
-	mapfile -t lines <<<"$output"
-}
-
 @test "help: the ctrl commands and their keywords, from the grammar" {
 	tctl help
 	assert_success

@@ -158,3 +158,16 @@ ipmon_events() {
 		/^Deleted /    { print "route del " $2; next }
 		               { print "route new " $1 }'
 }
+
+# complete WORDS...: run the bash completion as if WORDS were typed, the last
+# one being completed; COMPREPLY ends up in $output, one per line.
+complete_words() {
+	# shellcheck source=/dev/null
+	source "$REPO/completions/tunnelctl.bash"
+	COMP_WORDS=("$TUNNELCTL" "$@")
+	COMP_CWORD=$#
+	COMPREPLY=()
+	_tunnelctl
+	output=$(printf '%s\n' "${COMPREPLY[@]}")
+	mapfile -t lines <<<"$output"
+}
