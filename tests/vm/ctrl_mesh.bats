@@ -107,7 +107,7 @@ foreign_routes() {
 	mv "$LIST.new" "$LIST"
 	wait_until 20 converged gre 1 2 4 5 6
 	for i in 1 2 4 5 6; do
-		run ip -n "${H[i]}" route show table all 10.20.3.0/24
+		run ip -n "${H[i]}" route show table all 10.20.3.0/24 proto 157
 		assert_output ""
 	done
 	run mesh_pings 4 1 2 4 5 6
