@@ -12,6 +12,8 @@
 #   in:  out/repo    the repo root (absolute host path, one line)
 #        out/cmd.sh  bash script that cd's to the repo and execs the command
 #   out: out/status  the command's exit status, written after it ends
+# A guest of a pair (tunnelctl_vm.role=a or b on the kernel command line)
+# gets TUNNELCTL_VM_ROLE and its eth0 up, wired to the other guest's.
 # The command's stdout+stderr go to the second serial port (/dev/ttyS1),
 # which the host streams from a file; the kernel console stays on ttyS0.
 # As a fallback the status is also printed on the console, tagged with the
@@ -26,6 +28,7 @@ export PATH=/bin
 exec </dev/null >/dev/console 2>&1
 
 NONCE=none
+ROLE=""
 GUEST_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 # A status that is never written leaves vm-run.sh to report "no status" (125)
@@ -45,7 +48,10 @@ read_nonce() {
 	local cmdline word
 	read -r cmdline </proc/cmdline
 	for word in $cmdline; do
-		case $word in tunnelctl_vm.nonce=*) NONCE=${word#*=} ;; esac
+		case $word in
+		tunnelctl_vm.nonce=*) NONCE=${word#*=} ;;
+		tunnelctl_vm.role=*) ROLE=${word#*=} ;;
+		esac
 	done
 }
 
@@ -121,6 +127,14 @@ enable_module_autoload() {
 	echo /bin/modprobe-host >/proc/sys/kernel/modprobe
 }
 
+# A guest of a pair (vm-run.sh --pair) has a virtio NIC to the other one:
+# no udev here to load its driver, so load it, and bring eth0 up.
+setup_pair_nic() {
+	[ -n "$ROLE" ] || return 0
+	chroot /host /sbin/modprobe virtio_net || die "cannot load virtio_net"
+	ip link set eth0 up || die "no eth0 in a guest of a pair"
+}
+
 # Raw mode: no \n -> \r\n translation, so the host gets the bytes as written.
 setup_output_port() {
 	stty -F /dev/ttyS1 115200 raw -echo || die "no second serial port"
@@ -133,7 +147,7 @@ run_command() {
 	cp /out/cmd.sh /host/run/tunnelctl-vm/cmd.sh || die "no out/cmd.sh"
 	chroot /host /usr/bin/env -i \
 		PATH="$GUEST_PATH" HOME=/root USER=root LOGNAME=root SHELL=/bin/bash \
-		TERM=dumb TUNNELCTL_IN_VM=1 \
+		TERM=dumb TUNNELCTL_IN_VM=1 TUNNELCTL_VM_ROLE="$ROLE" \
 		/bin/bash /run/tunnelctl-vm/cmd.sh </dev/null >/dev/ttyS1 2>&1
 }
 
@@ -159,7 +173,8 @@ main() {
 	place_repo
 	enable_module_autoload
 	ip link set lo up
-	hostname tunnelctl-vm
+	setup_pair_nic
+	hostname "tunnelctl-vm${ROLE:+-$ROLE}"
 	setup_output_port
 	echo "vm-init: $(uname -r) up; running the command from $REPO"
 	run_command
