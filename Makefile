@@ -19,7 +19,7 @@ VERSION := 0.1.0
 RTPROT := 157
 
 CC ?= gcc
-PKGS := libnl-3.0 libnl-route-3.0 json-c readline
+PKGS := libnl-3.0 libnl-route-3.0 libnl-genl-3.0 json-c readline
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS))
 # The controller alone speaks nftables.

@@ -17,12 +17,15 @@ enum {
 	EXIT_USAGE = 2,		/* bad arguments */
 };
 
+struct tctl_ft;
+
 struct cli {
 	bool json;
 	bool pretty;
 	const char *netns;
 	const char *prog;
 	struct tctl_nl *nl;	/* opened on first use */
+	struct tctl_ft *ft;	/* the flowtun family's socket, opened on first use */
 };
 
 struct cli_verb {
@@ -42,6 +45,8 @@ struct cli_object {
 extern const struct cli_object cli_object_dev;
 extern const struct cli_object cli_object_route;
 extern const struct cli_object cli_object_nexthop;
+extern const struct cli_object cli_object_peer;
+extern const struct cli_object cli_object_stats;
 extern const struct cli_object cli_object_apply;
 extern const struct cli_object cli_object_diff;
 extern const struct cli_object cli_object_validate;
@@ -55,6 +60,12 @@ const struct cli_verb *cli_find_verb(const struct cli_object *o, const char *nam
 
 /* The socket for the selected namespace; reports and returns NULL on failure. */
 struct tctl_nl *cli_nl(struct cli *cli, struct tctl_err *err);
+
+/*
+ * The flowtun module's generic netlink socket in the selected namespace;
+ * NULL with err set when it cannot be had (the module is not loaded).
+ */
+struct tctl_ft *cli_ft(struct cli *cli, struct tctl_err *err);
 
 /* Print err as "tunnelctl: msg" and return the exit code its kind means. */
 int cli_fail(const struct cli *cli, const struct tctl_err *err);

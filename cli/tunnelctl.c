@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/nl_flowtun.h"
 #include "../lib/number.h"
 #include "../lib/rtnames.h"
 #include "cli.h"
@@ -22,6 +23,8 @@ const struct cli_object *const cli_objects[] = {
 	&cli_object_dev,
 	&cli_object_route,
 	&cli_object_nexthop,
+	&cli_object_peer,
+	&cli_object_stats,
 	&cli_object_apply,
 	&cli_object_diff,
 	&cli_object_validate,
@@ -52,6 +55,13 @@ struct tctl_nl *cli_nl(struct cli *cli, struct tctl_err *err)
 	if (!cli->nl && tctl_nl_open(&cli->nl, cli->netns, err))
 		return NULL;
 	return cli->nl;
+}
+
+struct tctl_ft *cli_ft(struct cli *cli, struct tctl_err *err)
+{
+	if (!cli->ft && tctl_ft_open(&cli->ft, cli->netns, err))
+		return NULL;
+	return cli->ft;
 }
 
 int cli_fail(const struct cli *cli, const struct tctl_err *err)
@@ -213,5 +223,6 @@ int main(int argc, char **argv)
 	}
 	ret = run_command(&cli, argc - optind, argv + optind);
 	tctl_nl_close(cli.nl);
+	tctl_ft_close(cli.ft);
 	return ret;
 }

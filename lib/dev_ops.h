@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The dev commands against the kernel.  Only gre, ipip, ip6gre and ip6tnl
- * devices are created, changed or deleted; everything is checked before
+ * devices (datapath intree) and flowtun devices (datapath kmod, modes gre
+ * and ipip) are created, changed or deleted; everything is checked before
  * the one write.
  */
 #ifndef TCTL_DEV_OPS_H
@@ -22,7 +23,7 @@ int tctl_dev_set(struct tctl_nl *nl, struct tctl_dev *change, struct tctl_err *e
 int tctl_dev_show(struct tctl_nl *nl, const char *name, struct tctl_dev_list *out,
 		  struct tctl_err *err);
 
-/* The external device of this kind in the namespace, if any. */
+/* The in-tree external device of this kind in the namespace, if any. */
 const struct tctl_dev *tctl_dev_find_external(const struct tctl_dev_list *l,
 					      enum tctl_kind kind);
 

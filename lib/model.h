@@ -43,9 +43,43 @@ enum tctl_kind tctl_kind_from_name(const char *name);
 
 /* Device ------------------------------------------------------------- */
 
+/*
+ * Which code moves a device's packets: the kernel's own gre, ipip, ip6gre
+ * and ip6tnl devices (intree), or the flowtun module of kmod/ (kmod).  A
+ * flowtun device has the rtnetlink kind "flowtun"; its kind here is its
+ * mode, TCTL_KIND_GRE or TCTL_KIND_IPIP, so that what a mode can carry
+ * (a key, which inner families) is looked up as for the in-tree kinds.
+ */
+enum tctl_datapath {
+	TCTL_DATAPATH_INTREE = 0,
+	TCTL_DATAPATH_KMOD,
+};
+
+#define TCTL_FLOWTUN_KIND "flowtun"
+#define TCTL_FLOWTUN_MODULE "flowtun"
+
+/* A flowtun device's receive policy (FLOWTUN_POLICY_* of the uapi). */
+enum tctl_ft_policy {
+	TCTL_FT_POLICY_OPEN = 0,	/* from any remote */
+	TCTL_FT_POLICY_ALLOWLIST,	/* only from remotes in the peer table */
+};
+
+static inline const char *tctl_datapath_name(enum tctl_datapath dp)
+{
+	return dp == TCTL_DATAPATH_KMOD ? "kmod" : "intree";
+}
+
+static inline const char *tctl_ft_policy_name(enum tctl_ft_policy p)
+{
+	return p == TCTL_FT_POLICY_OPEN ? "open" :
+	       p == TCTL_FT_POLICY_ALLOWLIST ? "allowlist" : "unknown";
+}
+
 #define TCTL_DEV_HAS_MTU	(1u << 0)
 #define TCTL_DEV_HAS_LINK	(1u << 1)
 #define TCTL_DEV_HAS_UP		(1u << 2)
+#define TCTL_DEV_HAS_LOCAL	(1u << 3)	/* flowtun: local given */
+#define TCTL_DEV_HAS_POLICY	(1u << 4)	/* flowtun: policy given */
 
 struct tctl_dev {
 	uint32_t has;
@@ -60,6 +94,10 @@ struct tctl_dev {
 	uint32_t mtu;
 	int link_ifindex;
 	char link[IFNAMSIZ];
+	enum tctl_datapath datapath;
+	/* Flowtun devices only (datapath kmod): */
+	struct in_addr local;		/* bound local address, 0: any */
+	enum tctl_ft_policy policy;
 };
 
 struct tctl_dev_list {

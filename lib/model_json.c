@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "model_json.h"
 
+#include <arpa/inet.h>
 #include <net/if.h>
 #include <linux/rtnetlink.h>
+#include <sys/socket.h>
 
 #include "rtnames.h"
 
@@ -52,6 +54,17 @@ json_object *tctl_dev_to_json(const struct tctl_dev *d)
 	if (d->link[0])
 		put(o, "link", json_object_new_string(d->link));
 	put(data, "external", json_object_new_boolean(d->external));
+	if (d->datapath == TCTL_DATAPATH_KMOD) {
+		char a[INET_ADDRSTRLEN];
+
+		/* The flowtun attributes, named as ip -j names gre's. */
+		put(data, "mode", json_object_new_string(tctl_kind_info(d->kind)->name));
+		put(data, "local", json_object_new_string(d->local.s_addr ?
+			inet_ntop(AF_INET, &d->local, a, sizeof(a)) : "any"));
+		put(data, "policy", json_object_new_string(tctl_ft_policy_name(d->policy)));
+		if (d->link[0])
+			put(data, "link", json_object_new_string(d->link));
+	}
 	put(info, "info_kind", json_object_new_string(d->kind_name));
 	put(info, "info_data", data);
 	put(o, "linkinfo", info);

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../kmod/uapi/flowtun.h"
+
 static struct nla_policy link_policy[IFLA_MAX + 1] = {
 	[IFLA_IFNAME] = { .type = NLA_STRING },
 	[IFLA_MTU] = { .type = NLA_U32 },
@@ -43,6 +45,40 @@ static void parse_info_data(struct nlattr *data, struct tctl_dev *d)
 		d->link_ifindex = (int)nla_get_u32(tb[ki->link_attr]);
 }
 
+static struct nla_policy flowtun_policy[IFLA_FLOWTUN_MAX + 1] = {
+	[IFLA_FLOWTUN_MODE] = { .type = NLA_U8 },
+	[IFLA_FLOWTUN_LOCAL] = { .type = NLA_U32 },
+	[IFLA_FLOWTUN_POLICY] = { .type = NLA_U8 },
+	[IFLA_FLOWTUN_LINK] = { .type = NLA_U32 },
+};
+
+/*
+ * A flowtun device: always flow-based; its kind is its mode (GRE when the
+ * attribute is absent, as the module defaults), TCTL_KIND_OTHER for a mode
+ * this build does not know.
+ */
+static void parse_flowtun_data(struct nlattr *data, struct tctl_dev *d)
+{
+	struct nlattr *tb[IFLA_FLOWTUN_MAX + 1];
+	uint8_t mode = FLOWTUN_MODE_GRE;
+
+	d->datapath = TCTL_DATAPATH_KMOD;
+	d->external = true;
+	d->kind = TCTL_KIND_GRE;
+	if (!data || nla_parse_nested(tb, IFLA_FLOWTUN_MAX, data, flowtun_policy) < 0)
+		return;
+	if (tb[IFLA_FLOWTUN_MODE])
+		mode = nla_get_u8(tb[IFLA_FLOWTUN_MODE]);
+	d->kind = mode == FLOWTUN_MODE_GRE ? TCTL_KIND_GRE :
+		  mode == FLOWTUN_MODE_IPIP ? TCTL_KIND_IPIP : TCTL_KIND_OTHER;
+	if (tb[IFLA_FLOWTUN_LOCAL])
+		d->local.s_addr = nla_get_u32(tb[IFLA_FLOWTUN_LOCAL]);	/* be32 as is */
+	if (tb[IFLA_FLOWTUN_POLICY])
+		d->policy = nla_get_u8(tb[IFLA_FLOWTUN_POLICY]);
+	if (tb[IFLA_FLOWTUN_LINK])
+		d->link_ifindex = (int)nla_get_u32(tb[IFLA_FLOWTUN_LINK]);
+}
+
 static void parse_linkinfo(struct nlattr *linkinfo, struct tctl_dev *d)
 {
 	struct nlattr *tb[IFLA_INFO_MAX + 1];
@@ -54,7 +90,10 @@ static void parse_linkinfo(struct nlattr *linkinfo, struct tctl_dev *d)
 			 nla_get_string(tb[IFLA_INFO_KIND]));
 		d->kind = tctl_kind_from_name(d->kind_name);
 	}
-	parse_info_data(tb[IFLA_INFO_DATA], d);
+	if (!strcmp(d->kind_name, TCTL_FLOWTUN_KIND))
+		parse_flowtun_data(tb[IFLA_INFO_DATA], d);
+	else
+		parse_info_data(tb[IFLA_INFO_DATA], d);
 }
 
 int tctl_link_parse(struct nlmsghdr *nlh, struct tctl_dev *d)
@@ -141,11 +180,45 @@ int tctl_link_dump(struct tctl_nl *nl, struct tctl_dev_list *out, struct tctl_er
 	return 0;
 }
 
+/*
+ * IFLA_INFO_DATA of a flowtun device: on create, the mode and whatever was
+ * given; on change, the policy alone (the rest is fixed at creation).
+ */
+static int put_flowtun_info(struct nl_msg *msg, const struct tctl_dev *d, bool create)
+{
+	struct nlattr *info, *data;
+	uint8_t mode = d->kind == TCTL_KIND_IPIP ? FLOWTUN_MODE_IPIP : FLOWTUN_MODE_GRE;
+
+	info = nla_nest_start(msg, IFLA_LINKINFO);
+	if (!info || nla_put_string(msg, IFLA_INFO_KIND, TCTL_FLOWTUN_KIND) < 0)
+		return -EMSGSIZE;
+	data = nla_nest_start(msg, IFLA_INFO_DATA);
+	if (!data)
+		return -EMSGSIZE;
+	if (create && nla_put_u8(msg, IFLA_FLOWTUN_MODE, mode) < 0)
+		return -EMSGSIZE;
+	if (create && (d->has & TCTL_DEV_HAS_LOCAL) &&
+	    nla_put(msg, IFLA_FLOWTUN_LOCAL, sizeof(d->local), &d->local) < 0)
+		return -EMSGSIZE;
+	if ((d->has & TCTL_DEV_HAS_POLICY) &&
+	    nla_put_u8(msg, IFLA_FLOWTUN_POLICY, d->policy == TCTL_FT_POLICY_ALLOWLIST ?
+		       FLOWTUN_POLICY_ALLOWLIST : FLOWTUN_POLICY_OPEN) < 0)
+		return -EMSGSIZE;
+	if (create && (d->has & TCTL_DEV_HAS_LINK) &&
+	    nla_put_u32(msg, IFLA_FLOWTUN_LINK, (uint32_t)d->link_ifindex) < 0)
+		return -EMSGSIZE;
+	nla_nest_end(msg, data);
+	nla_nest_end(msg, info);
+	return 0;
+}
+
 static int put_linkinfo(struct nl_msg *msg, const struct tctl_dev *d)
 {
 	const struct tctl_kind_info *ki = tctl_kind_info(d->kind);
 	struct nlattr *info, *data;
 
+	if (d->datapath == TCTL_DATAPATH_KMOD)
+		return put_flowtun_info(msg, d, true);
 	info = nla_nest_start(msg, IFLA_LINKINFO);
 	if (!info || nla_put_string(msg, IFLA_INFO_KIND, ki->name) < 0)
 		return -EMSGSIZE;
@@ -190,6 +263,9 @@ int tctl_link_create(struct tctl_nl *nl, const struct tctl_dev *d, struct tctl_e
 		nlmsg_free(msg);
 		return tctl_err_nomem(err);
 	}
+	if (d->datapath == TCTL_DATAPATH_KMOD)
+		return tctl_nl_request(nl, msg, err, "creating %s %s device %s",
+				       TCTL_FLOWTUN_KIND, tctl_kind_info(d->kind)->name, d->name);
 	return tctl_nl_request(nl, msg, err, "creating %s device %s",
 			       tctl_kind_info(d->kind)->name, d->name);
 }
@@ -210,6 +286,13 @@ int tctl_link_change(struct tctl_nl *nl, int ifindex, const struct tctl_dev *cha
 
 	if (!msg)
 		return tctl_err_nomem(err);
+	if ((change->has & TCTL_DEV_HAS_POLICY) && put_flowtun_info(msg, change, false)) {
+		nlmsg_free(msg);
+		return tctl_err_nomem(err);
+	}
+	if (change->has & TCTL_DEV_HAS_POLICY)
+		return tctl_nl_request(nl, msg, err, "changing device %s (policy %s)",
+				       change->name, tctl_ft_policy_name(change->policy));
 	if (change->has & TCTL_DEV_HAS_MTU)
 		return tctl_nl_request(nl, msg, err, "changing device %s (mtu %u)",
 				       change->name, change->mtu);

@@ -22,7 +22,7 @@ load ../lib/ctrl
 @test "man page documents every command and every keyword the grammar has" {
 	# Plain text: drop the backspace overstrikes mandoc uses for bold.
 	page=$(MANWIDTH=200 mandoc -Tascii "$REPO/man/tunnelctl.8" | sed 's/.\x08//g')
-	for object in dev route nexthop ctrl; do
+	for object in dev route nexthop ctrl peer; do
 		run "$TUNNELCTL" help "$object"
 		assert_success
 		while read -r verb; do
@@ -32,7 +32,7 @@ load ../lib/ctrl
 			done < <("$TUNNELCTL" help "$object" "$verb" | awk 'NR > 2 { print $1 }')
 		done < <(awk -v o="$object" '$1 == "tunnelctl" && $2 == o { print $3 }' <<<"$output")
 	done
-	for cmd in apply diff validate; do
+	for cmd in apply diff validate stats; do
 		[[ "$page" == *"tunnelctl $cmd"* ]] || { echo "man page lacks '$cmd'"; return 1; }
 		while read -r kw; do
 			grep -qw -- "$kw" <<<"$page" || { echo "man page lacks '$kw' of $cmd"; return 1; }
