@@ -3,6 +3,7 @@
 #   make            build tunnelctl (and libtunnelctl.a)
 #   make check      install what the tests need, run every test (host and VM tier)
 #   make demo       install what it needs, show three hosts talking over gre
+#   make kmod       the flowtun module, for the kernel the VM tier boots (KDIR)
 #   make bench      tunnelctl against the kernel's floor and ip -batch
 #   make install    PREFIX, DESTDIR, SBINDIR, MANDIR, BASHCOMPDIR, SYSCONFDIR,
 #                   SYSTEMDUNITDIR
@@ -61,7 +62,7 @@ FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(B)/fuzz/%.o)
 
 include bench/Makefile.inc
 
-.PHONY: all check check-deps check-host check-host-asan check-vm check-docs check-fuzz \
+.PHONY: kmod kmod-checkpatch all check check-deps check-host check-host-asan check-vm check-docs check-fuzz \
 	demo install uninstall clean asan fuzz bench
 
 all: $(B)/tunnelctl $(B)/tunnelctld $(B)/libprobe
@@ -112,10 +113,25 @@ $(B)/fuzz/%: $(B)/fuzz/tests/fuzz/%.o $(FUZZ_LIB_OBJ)
 
 fuzz: $(FUZZ_TARGETS:%=$(B)/fuzz/%)
 
+# ---- the kernel module ------------------------------------------------------
+
+# Built for the kernel the VM tier boots (this machine's own may differ, and
+# may load no modules); KDIR=... builds it for another.
+VM_KVER = $(shell bash -c '. tests/vm/kernel.sh && vm_kernel_version' 2>/dev/null)
+KDIR ?= /lib/modules/$(VM_KVER)/build
+
+kmod:
+	@scripts/ensure-deps.sh kmod vm
+	@$(MAKE) --no-print-directory -C kmod KDIR=$(KDIR)
+
+# The kernel's style check (scripts/checkpatch.pl of linux-source).
+kmod-checkpatch:
+	@$(MAKE) --no-print-directory -C kmod checkpatch
+
 # ---- tests --------------------------------------------------------------
 
 check-deps:
-	@scripts/ensure-deps.sh build check vm fuzz
+	@scripts/ensure-deps.sh build check vm kmod fuzz
 
 # Every parser under libFuzzer from its committed seeds, a fixed number of runs.
 check-fuzz: fuzz
@@ -137,7 +153,7 @@ check-host-asan: asan
 		bats --print-output-on-failure tests/host
 
 # VM tier: gre/ipip need the Debian kernel, booted once for every suite.
-check-vm: all
+check-vm: all kmod
 	tests/vm/vm-run.sh --timeout 1500 -- bats --print-output-on-failure tests/vm
 
 check-docs:
@@ -196,6 +212,8 @@ uninstall:
 
 clean:
 	rm -rf $(B)
+	cd kmod && rm -rf *.o *.ko *.mod *.mod.c .*.cmd Module.symvers modules.order \
+		tools/ftctl tools/ftinject
 
 .SECONDARY:
 

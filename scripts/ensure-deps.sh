@@ -1,7 +1,7 @@
 #!/bin/bash
 # Install the Debian packages a make target needs, and nothing that is
 # already present.  Usage: scripts/ensure-deps.sh GROUP...
-# Groups: build, check, vm, demo, fuzz, bench.  apt-get update runs at most once per
+# Groups: build, check, vm, kmod, demo, fuzz, bench.  apt-get update runs at most once per
 # invocation, and only when something is missing.
 set -euo pipefail
 
@@ -9,6 +9,7 @@ declare -A GROUP=(
 	[build]="gcc make pkg-config libnl-3-dev libnl-route-3-dev libnl-genl-3-dev libjson-c-dev libreadline-dev libnftables-dev"
 	[check]="bats bats-assert bats-support jq iproute2 iputils-ping tcpdump mandoc nftables"
 	[vm]="qemu-system-x86 linux-image-amd64 busybox-static cpio gzip xz-utils kmod"
+	[kmod]="linux-headers-amd64 make gcc ethtool wget"
 	[demo]="iproute2 iputils-ping"
 	[fuzz]="clang libclang-rt-14-dev"
 	[bench]="jq iproute2 gnuplot-nox"

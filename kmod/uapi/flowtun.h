@@ -52,7 +52,8 @@
  * (GENL_ADMIN_PERM) and works in the namespace of the socket. Attributes are
  * parsed strictly: unknown attributes, wrong lengths, reply-only attributes
  * in a request and unknown flag bits are rejected with EINVAL and an extended
- * ack naming the attribute.
+ * ack naming the attribute; nested attributes (FLOWTUN_A_PEER) must carry
+ * NLA_F_NESTED.
  *
  * Every request names one device with FLOWTUN_A_IFINDEX or FLOWTUN_A_IFNAME
  * (both: they must agree), except a FLOWTUN_CMD_DEV_GET dump, which lists
