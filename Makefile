@@ -62,7 +62,7 @@ FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(B)/fuzz/%.o)
 
 include bench/Makefile.inc
 
-.PHONY: kmod kmod-checkpatch all check check-deps check-host check-host-asan check-vm check-docs check-fuzz \
+.PHONY: kmod kmod-checkpatch check-vm-pair all check check-deps check-host check-host-asan check-vm check-docs check-fuzz \
 	demo install uninstall clean asan fuzz bench
 
 all: $(B)/tunnelctl $(B)/tunnelctld $(B)/libprobe
@@ -156,6 +156,11 @@ check-host-asan: asan
 check-vm: all kmod
 	tests/vm/vm-run.sh --timeout 1500 -- bats --print-output-on-failure tests/vm
 
+# Two kernels side by side, for what one kernel cannot hold: flowtun and
+# ip_gre each want the one GRE version-0 slot.
+check-vm-pair: all kmod
+	tests/vm/vm-run.sh --pair --timeout 600 -- tests/vm/pair/gre_interop.sh
+
 check-docs:
 	mandoc -Tlint -W warning man/*.[0-9]
 
@@ -166,6 +171,7 @@ check: check-deps
 	$(MAKE) check-host-asan
 	$(MAKE) check-fuzz
 	$(MAKE) check-vm
+	$(MAKE) check-vm-pair
 
 # ---- demo ---------------------------------------------------------------
 
