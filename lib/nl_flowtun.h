@@ -25,8 +25,8 @@
 #include "model.h"
 
 /* The error when the family (or the link kind) is unknown to the kernel. */
-#define TCTL_FT_NOT_LOADED "the flowtun module is not loaded " \
-	"(make kmod; modprobe flowtun, or insmod kmod/flowtun.ko)"
+#define TCTL_FT_NOT_LOADED "the flowtun module is not loaded (make kmod; then " \
+	"modprobe flowtun once installed, or modprobe -a gre tunnel4 && insmod kmod/flowtun.ko)"
 
 /* One counter per drop reason, in the uapi's order. */
 #define TCTL_FT_NDROPS __FLOWTUN_DROP_MAX

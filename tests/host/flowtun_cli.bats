@@ -7,7 +7,7 @@
 
 load ../lib/common
 
-NOT_LOADED='the flowtun module is not loaded (make kmod; modprobe flowtun, or insmod kmod/flowtun.ko)'
+NOT_LOADED='the flowtun module is not loaded (make kmod; then modprobe flowtun once installed, or modprobe -a gre tunnel4 && insmod kmod/flowtun.ko)'
 
 setup() {
 	ns_with_veth NS
