@@ -81,14 +81,21 @@ static int plan_dev(struct tctl_plan *plan, const struct tctl_list_dev *w,
 	if (!have) {
 		const struct tctl_dev *other = NULL;
 
+		/* A flowtun device does not take the in-tree device's one slot. */
 		for (size_t i = 0; i < kd->n && !other; i++)
-			if (kd->v[i].kind == w->kind && kd->v[i].external)
+			if (kd->v[i].kind == w->kind && kd->v[i].external &&
+			    kd->v[i].datapath == TCTL_DATAPATH_INTREE)
 				other = &kd->v[i];
 		if (other)
 			return tctl_err_state(err, EEXIST, "devices[%d]: cannot create %s device "
 					      "%s: %s is this namespace's external %s device "
 					      "(one per type); name it in the list instead",
 					      w->index, kind, w->name, other->name, kind);
+	} else if (have->datapath != TCTL_DATAPATH_INTREE) {
+		/* Lists declare in-tree devices only: a flowtun one is not it. */
+		return tctl_err_state(err, EEXIST, "devices[%d]: %s exists as a flowtun (kmod "
+				      "datapath) device, not the in-tree external %s device "
+				      "the list declares", w->index, w->name, kind);
 	} else if (have->kind != w->kind || !have->external) {
 		return tctl_err_state(err, EEXIST, "devices[%d]: %s exists as a%s %s%s device, "
 				      "not the external %s device the list declares",

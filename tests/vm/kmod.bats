@@ -108,6 +108,18 @@ peer_counter() {
 	assert_output 3
 }
 
+@test "a peer list's gre device is not taken for a flowtun device of that name" {
+	tctl -n "$A" dev add tun0 mode gre datapath kmod
+	assert_success
+	cat >"$BATS_TEST_TMPDIR/list.json" <<-EOF
+	{"version": 1, "devices": [{"name": "tun0", "mode": "gre"}],
+	 "defaults": {"device": "tun0"},
+	 "peers": [{"name": "a", "underlay": "192.168.90.1", "id": 1, "prefixes": ["10.40.1.0/24"]},
+	           {"name": "b", "underlay": "192.168.90.2", "id": 2, "prefixes": ["10.40.2.0/24"]}]}
+	EOF
+	expect_refused "$A" 1 "devices[0]: tun0 exists as a flowtun (kmod datapath) device, not the in-tree external gre device the list declares" -- apply "$BATS_TEST_TMPDIR/list.json"
+}
+
 @test "the module's smoke test: wire format, ECN, PMTU, hostile packets, rmmod under traffic" {
 	lsmod | grep -q '^flowtun ' && rmmod flowtun
 	run env RMMOD_ROUNDS=20 "$REPO/kmod/tests/smoke.sh"
