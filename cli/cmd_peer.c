@@ -42,7 +42,8 @@ static int peer_del(struct cli *cli, const struct tctl_args *a)
 	return EXIT_OK;
 }
 
-static int peer_show(struct cli *cli, const struct tctl_args *a)
+int cli_ft_show(struct cli *cli, const struct tctl_args *a, cli_ft_filter_parser parse,
+		cli_ft_printer print)
 {
 	struct tctl_err err = { 0 };
 	struct tctl_ft_filter f;
@@ -51,16 +52,29 @@ static int peer_show(struct cli *cli, const struct tctl_args *a)
 	struct tctl_ft *ft;
 	int ret = EXIT_OK;
 
-	if (tctl_peer_filter_from_args(a, &f, &err))
+	if (parse(a, &f, &err))
 		return cli_usage_error(cli, a->syn, &err);
 	ft = cli_ft(cli, &err);
 	if (!ft || tctl_ft_show(ft, &f, &devs, &peers, &err))
 		ret = cli_fail(cli, &err);
 	else
-		print_peers(cli, &peers);
+		print(cli, &f, &devs, &peers);
 	tctl_ft_peer_list_free(&peers);
 	tctl_ft_dev_list_free(&devs);
 	return ret;
+}
+
+static void show_peers(const struct cli *cli, const struct tctl_ft_filter *f,
+		       struct tctl_ft_dev_list *devs, struct tctl_ft_peer_list *peers)
+{
+	(void)f;
+	(void)devs;
+	print_peers(cli, peers);
+}
+
+static int peer_show(struct cli *cli, const struct tctl_args *a)
+{
+	return cli_ft_show(cli, a, tctl_peer_filter_from_args, show_peers);
 }
 
 static const struct cli_verb peer_verbs[] = {

@@ -51,6 +51,8 @@ struct tctl_nl {
 	uint32_t seq;
 	char netns[NAME_MAX + 1];
 	unsigned int dump_retries;
+	int timeout_sec;
+	const char *who;	/* who does not answer: "the kernel" */
 	unsigned char *buf;
 };
 
@@ -103,7 +105,7 @@ static void set_opt(int fd, int level, int opt, int val)
 	(void)setsockopt(fd, level, opt, &val, sizeof(val));
 }
 
-static int socket_setup(struct tctl_nl *nl, struct tctl_err *err)
+static int socket_setup(struct tctl_nl *nl, int protocol, struct tctl_err *err)
 {
 	int ret;
 
@@ -111,15 +113,18 @@ static int socket_setup(struct tctl_nl *nl, struct tctl_err *err)
 	if (!nl->sk)
 		return tctl_err_nomem(err);
 	nl_socket_disable_seq_check(nl->sk);
-	ret = nl_connect(nl->sk, NETLINK_ROUTE);
+	ret = nl_connect(nl->sk, protocol);
 	if (ret < 0)
-		return tctl_err_set(err, TCTL_ERR_SYSTEM, EIO,
-				    "cannot open a netlink socket: %s", nl_geterror(ret));
+		return tctl_err_set(err, TCTL_ERR_SYSTEM, EIO, "cannot open a %snetlink socket: %s",
+				    protocol == NETLINK_GENERIC ? "generic " : "",
+				    nl_geterror(ret));
 	nl->fd = nl_socket_get_fd(nl->sk);
 	nl->portid = nl_socket_get_local_port(nl->sk);
 	set_opt(nl->fd, SOL_NETLINK, NETLINK_EXT_ACK, 1);
 	set_opt(nl->fd, SOL_NETLINK, NETLINK_CAP_ACK, 1);
-	set_opt(nl->fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, 1);
+	/* Strict dump checking is rtnetlink's; generic netlink has policies. */
+	if (protocol == NETLINK_ROUTE)
+		set_opt(nl->fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, 1);
 	/* FORCE works with CAP_NET_ADMIN beyond rmem_max; else take the cap. */
 	if (setsockopt(nl->fd, SOL_SOCKET, SO_RCVBUFFORCE, &(int){ SOCK_BUF_SIZE },
 		       sizeof(int)) < 0)
@@ -127,12 +132,26 @@ static int socket_setup(struct tctl_nl *nl, struct tctl_err *err)
 	if (setsockopt(nl->fd, SOL_SOCKET, SO_SNDBUFFORCE, &(int){ SOCK_BUF_SIZE },
 		       sizeof(int)) < 0)
 		set_opt(nl->fd, SOL_SOCKET, SO_SNDBUF, SOCK_BUF_SIZE);
-	struct timeval tv = { .tv_sec = RECV_TIMEOUT_SEC };
-	(void)setsockopt(nl->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	tctl_nl_set_timeout(nl, RECV_TIMEOUT_SEC, "the kernel");
 	return 0;
 }
 
+void tctl_nl_set_timeout(struct tctl_nl *nl, int sec, const char *who)
+{
+	struct timeval tv = { .tv_sec = sec };
+
+	nl->timeout_sec = sec;
+	nl->who = who;
+	(void)setsockopt(nl->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+}
+
 int tctl_nl_open(struct tctl_nl **out, const char *netns, struct tctl_err *err)
+{
+	return tctl_nl_open_proto(out, NETLINK_ROUTE, netns, err);
+}
+
+int tctl_nl_open_proto(struct tctl_nl **out, int protocol, const char *netns,
+		       struct tctl_err *err)
 {
 	struct tctl_nl *nl = calloc(1, sizeof(*nl));
 	int saved = -1, ret;
@@ -152,7 +171,7 @@ int tctl_nl_open(struct tctl_nl **out, const char *netns, struct tctl_err *err)
 		if (ret)
 			goto fail;
 	}
-	ret = socket_setup(nl, err);
+	ret = socket_setup(nl, protocol, err);
 	leave_netns(saved);
 	if (ret)
 		goto fail;
@@ -186,6 +205,11 @@ unsigned int tctl_nl_dump_retries(const struct tctl_nl *nl)
 uint32_t tctl_nl_portid(const struct tctl_nl *nl)
 {
 	return nl->portid;
+}
+
+struct nl_sock *tctl_nl_sock(struct tctl_nl *nl)
+{
+	return nl->sk;
 }
 
 /*
@@ -230,8 +254,8 @@ static ssize_t sock_recv(struct tctl_nl *nl, struct tctl_err *err)
 
 		if (e == EAGAIN || e == EWOULDBLOCK)
 			return tctl_err_set(err, TCTL_ERR_SYSTEM, ETIMEDOUT,
-					    "no reply from the kernel within %d s",
-					    RECV_TIMEOUT_SEC);
+					    "no reply from %s within %d s", nl->who,
+					    nl->timeout_sec);
 		if (e == ENOBUFS)
 			return tctl_err_set(err, TCTL_ERR_SYSTEM, e,
 					    "netlink receive buffer overrun: replies were lost");
@@ -294,16 +318,21 @@ static const char *errno_hint(int e)
 	}
 }
 
+/* "label: kernel text (strerror)"; returns error. */
+static int op_error(const char *label, int error, const char *ext_msg, struct tctl_err *err)
+{
+	int e = -error;
+
+	if (ext_msg)
+		return tctl_err_set(err, TCTL_ERR_KERNEL, e, "%s: %s (%s)%s", label, ext_msg,
+				    strerror(e), errno_hint(e));
+	return tctl_err_set(err, TCTL_ERR_KERNEL, e, "%s: %s%s", label, strerror(e),
+			    errno_hint(e));
+}
+
 void tctl_nl_op_error(const struct tctl_nl_op *op, struct tctl_err *err)
 {
-	int e = -op->error;
-
-	if (op->ext_msg)
-		tctl_err_set(err, TCTL_ERR_KERNEL, e, "%s: %s (%s)%s", op->label, op->ext_msg,
-			     strerror(e), errno_hint(e));
-	else
-		tctl_err_set(err, TCTL_ERR_KERNEL, e, "%s: %s%s", op->label, strerror(e),
-			     errno_hint(e));
+	op_error(op->label, op->error, op->ext_msg, err);
 }
 
 int tctl_nl_batch_add(struct tctl_nl_batch *b, struct nl_msg *msg,
@@ -535,12 +564,17 @@ int tctl_nl_request(struct tctl_nl *nl, struct nl_msg *msg, struct tctl_err *err
 	return ret;
 }
 
-static int dump_error(struct nlmsghdr *nlh, int code, char *ext, struct tctl_err *err)
+/*
+ * A kernel error of a dump or a request with replies, named by label
+ * ("label: text (strerror)"); without a label, a dump's "dump: text".
+ */
+static int reply_error(const char *label, int code, char *ext, struct tctl_err *err)
 {
 	int ret;
 
-	(void)nlh;
-	if (ext)
+	if (label)
+		ret = op_error(label, code, ext, err);
+	else if (ext)
 		ret = tctl_err_set(err, TCTL_ERR_KERNEL, -code, "dump: %s (%s)", ext,
 				   strerror(-code));
 	else
@@ -549,9 +583,13 @@ static int dump_error(struct nlmsghdr *nlh, int code, char *ext, struct tctl_err
 	return ret;
 }
 
-/* Handle one message of a dump reply: 1 when the dump is complete. */
-static int dump_msg(struct nlmsghdr *nlh, tctl_nl_msg_cb cb, void *arg, int *cb_ret,
-		    bool *intr, struct tctl_err *err)
+/*
+ * Handle one message of a reply: 1 when the exchange is complete (the
+ * ack, or NLMSG_DONE).  A failed dump's error, and its extended-ack text,
+ * may come in NLMSG_DONE (generic netlink families do that).
+ */
+static int reply_msg(struct nlmsghdr *nlh, tctl_nl_msg_cb cb, void *arg, int *cb_ret,
+		     bool *intr, const char *label, struct tctl_err *err)
 {
 	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
 		*intr = true;
@@ -560,32 +598,38 @@ static int dump_msg(struct nlmsghdr *nlh, tctl_nl_msg_cb cb, void *arg, int *cb_
 
 		if (nlh->nlmsg_len >= NLMSG_HDRLEN + sizeof(int))
 			code = *(int *)nlmsg_data(nlh);
+		if (code > 0)
+			code = -code;
 		if (code < 0 && !*cb_ret)
-			*cb_ret = dump_error(nlh, code,
-					     ext_ack_text(nlh, NLMSG_ALIGN(sizeof(int))), err);
+			*cb_ret = reply_error(label, code,
+					      ext_ack_text(nlh, NLMSG_ALIGN(sizeof(int))), err);
 		return 1;
 	}
 	if (nlh->nlmsg_type == NLMSG_ERROR) {
 		struct nlmsgerr *e = nlmsg_data(nlh);
 
 		if (!*cb_ret && nlh->nlmsg_len >= NLMSG_HDRLEN + sizeof(*e) && e->error)
-			*cb_ret = dump_error(nlh, e->error, error_ext_ack(nlh), err);
+			*cb_ret = reply_error(label, e->error, error_ext_ack(nlh), err);
 		return 1;
 	}
-	if (!*cb_ret)
+	if (!*cb_ret && cb)
 		*cb_ret = cb(nlh, arg, err);	/* after a failure, only drain */
 	return 0;
 }
 
-static int dump_once(struct tctl_nl *nl, struct nl_msg *req, tctl_nl_msg_cb cb,
-		     void *arg, bool *intr, struct tctl_err *err)
+/*
+ * Send req with flags added (NLM_F_DUMP, or NLM_F_ACK for a request with
+ * replies) and hand cb the replies until NLMSG_DONE or the ack.
+ */
+static int exchange(struct tctl_nl *nl, struct nl_msg *req, int flags, tctl_nl_msg_cb cb,
+		    void *arg, bool *intr, const char *label, struct tctl_err *err)
 {
 	struct nlmsghdr *h = nlmsg_hdr(req);
 	struct iovec iov = { h, h->nlmsg_len };
 	uint32_t seq = ++nl->seq;
 	int cb_ret = 0;
 
-	h->nlmsg_flags |= NLM_F_REQUEST | NLM_F_DUMP;
+	h->nlmsg_flags |= (uint16_t)(NLM_F_REQUEST | flags);
 	h->nlmsg_seq = seq;
 	h->nlmsg_pid = nl->portid;
 	*intr = false;
@@ -601,14 +645,40 @@ static int dump_once(struct tctl_nl *nl, struct nl_msg *req, tctl_nl_msg_cb cb,
 		for (; nlmsg_ok(nlh, len); nlh = nlmsg_next(nlh, &len)) {
 			if (nlh->nlmsg_seq != seq || nlh->nlmsg_pid != nl->portid)
 				continue;	/* stale */
-			if (dump_msg(nlh, cb, arg, &cb_ret, intr, err))
+			if (reply_msg(nlh, cb, arg, &cb_ret, intr, label, err))
 				return cb_ret;
 		}
 	}
 }
 
+int tctl_nl_request_reply(struct tctl_nl *nl, struct nl_msg *msg, tctl_nl_msg_cb cb,
+			  void *arg, struct tctl_err *err, const char *fmt, ...)
+{
+	char label[512];
+	va_list ap;
+	bool intr;
+	int ret;
+
+	if (!msg)
+		return tctl_err_nomem(err);
+	va_start(ap, fmt);
+	vsnprintf(label, sizeof(label), fmt, ap);
+	va_end(ap);
+	ret = exchange(nl, msg, NLM_F_ACK, cb, arg, &intr, label, err);
+	nlmsg_free(msg);
+	return ret;
+}
+
 int tctl_nl_dump(struct tctl_nl *nl, tctl_nl_req_cb make_req, tctl_nl_msg_cb cb,
 		 tctl_nl_reset_cb reset, void *arg, struct tctl_err *err)
+{
+	return tctl_nl_dump_named(nl, make_req, cb, reset, arg, NULL, "the kernel's tables",
+				  err);
+}
+
+int tctl_nl_dump_named(struct tctl_nl *nl, tctl_nl_req_cb make_req, tctl_nl_msg_cb cb,
+		       tctl_nl_reset_cb reset, void *arg, const char *label, const char *what,
+		       struct tctl_err *err)
 {
 	for (int attempt = 0; attempt < MAX_DUMP_ATTEMPTS; attempt++) {
 		struct nl_msg *req = make_req(arg);
@@ -617,7 +687,7 @@ int tctl_nl_dump(struct tctl_nl *nl, tctl_nl_req_cb make_req, tctl_nl_msg_cb cb,
 
 		if (!req)
 			return tctl_err_nomem(err);
-		ret = dump_once(nl, req, cb, arg, &intr, err);
+		ret = exchange(nl, req, NLM_F_DUMP, cb, arg, &intr, label, err);
 		nlmsg_free(req);
 		if (ret < 0)
 			return ret;
@@ -628,6 +698,6 @@ int tctl_nl_dump(struct tctl_nl *nl, tctl_nl_req_cb make_req, tctl_nl_msg_cb cb,
 			reset(arg);
 	}
 	return tctl_err_set(err, TCTL_ERR_SYSTEM, EAGAIN,
-			    "the kernel's tables kept changing during %d dumps; try again",
+			    "%s kept changing during %d dumps; try again", what,
 			    MAX_DUMP_ATTEMPTS);
 }

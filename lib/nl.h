@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The netlink protocol, in one place: a NETLINK_ROUTE socket per network
- * namespace with extended ack and strict dump checking on, batched
+ * The netlink protocol, in one place: a NETLINK_ROUTE socket (or, for the
+ * flowtun family, a NETLINK_GENERIC one) per network namespace with
+ * extended ack and (rtnetlink) strict dump checking on, batched
  * requests (many messages per sendmsg, acks matched by sequence number,
  * errors reported per object with the kernel's extended-ack text) and
  * dumps that are retried when the kernel says they were interrupted.
@@ -25,6 +26,12 @@ struct tctl_nl;
 
 /* Open a socket in the named namespace (NULL: the current one). */
 int tctl_nl_open(struct tctl_nl **out, const char *netns, struct tctl_err *err);
+/*
+ * The same for another netlink protocol (NETLINK_GENERIC: extended ack on,
+ * no strict dump checking, which is rtnetlink's).
+ */
+int tctl_nl_open_proto(struct tctl_nl **out, int protocol, const char *netns,
+		       struct tctl_err *err);
 void tctl_nl_close(struct tctl_nl *nl);
 const char *tctl_nl_netns(const struct tctl_nl *nl);
 
@@ -91,10 +98,29 @@ typedef struct nl_msg *(*tctl_nl_req_cb)(void *arg);
 
 int tctl_nl_dump(struct tctl_nl *nl, tctl_nl_req_cb make_req, tctl_nl_msg_cb cb,
 		 tctl_nl_reset_cb reset, void *arg, struct tctl_err *err);
+/*
+ * The same, a kernel error named "label: text (strerror)" rather than
+ * "dump: text", and the give-up message saying what kept changing.
+ */
+int tctl_nl_dump_named(struct tctl_nl *nl, tctl_nl_req_cb make_req, tctl_nl_msg_cb cb,
+		       tctl_nl_reset_cb reset, void *arg, const char *label, const char *what,
+		       struct tctl_err *err);
+
+/*
+ * Send msg (consumed) with NLM_F_ACK and call cb for each reply before the
+ * ack (a "get" that is not a dump; cb may be NULL); err names label.
+ */
+int tctl_nl_request_reply(struct tctl_nl *nl, struct nl_msg *msg, tctl_nl_msg_cb cb,
+			  void *arg, struct tctl_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
 
 /* How often a dump was interrupted and repeated (for tests and metrics). */
 unsigned int tctl_nl_dump_retries(const struct tctl_nl *nl);
 /* The socket's port id: the kernel's notifications of our requests carry it. */
 uint32_t tctl_nl_portid(const struct tctl_nl *nl);
+/* libnl's socket under it, for libnl helpers such as genl_ctrl_resolve. */
+struct nl_sock *tctl_nl_sock(struct tctl_nl *nl);
+/* How long to wait for a reply, and who is named when none comes. */
+void tctl_nl_set_timeout(struct tctl_nl *nl, int sec, const char *who);
 
 #endif

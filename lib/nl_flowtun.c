@@ -4,9 +4,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include <netlink/attr.h>
@@ -14,37 +12,11 @@
 #include <netlink/genl/genl.h>
 #include <netlink/msg.h>
 #include <netlink/netlink.h>
-#include <netlink/socket.h>
-#include <sched.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/uio.h>
-#include <time.h>
-#include <unistd.h>
 
-#ifndef NETLINK_EXT_ACK
-#define NETLINK_EXT_ACK 11
-#endif
-#ifndef NETLINK_CAP_ACK
-#define NETLINK_CAP_ACK 10
-#endif
-
-/* A genl dump message is at most 32 KiB; 64 KiB never truncates. */
-#define RECV_BUF_SIZE (64 * 1024)
-#define MAX_DUMP_ATTEMPTS 8
-#define RECV_TIMEOUT_SEC 30
-
-struct tctl_ft {
-	struct nl_sock *sk;
-	int fd;
-	int family;
-	uint32_t portid;
-	uint32_t seq;
-	unsigned char *buf;
-};
+#include "nl.h"
 
 static const char *const drop_names[TCTL_FT_NDROPS] = {
 	[FLOWTUN_DROP_NO_METADATA] = "no_metadata",
@@ -119,112 +91,37 @@ void tctl_ft_peer_list_free(struct tctl_ft_peer_list *l)
 
 /* Socket --------------------------------------------------------------- */
 
-/* As nl.c does for the rtnetlink socket: enter the namespace to open it. */
-static int enter_netns(const char *name, int *saved, struct tctl_err *err)
-{
-	char path[PATH_MAX];
-	int fd;
+#define RECV_TIMEOUT_SEC 30
 
-	if (!name[0] || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
-		return tctl_err_usage(err, "\"%s\" is not a valid network namespace name", name);
-	snprintf(path, sizeof(path), "/run/netns/%s", name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return tctl_err_set(err, TCTL_ERR_USAGE, errno,
-				    "network namespace \"%s\" not found (%s: %s)", name, path,
-				    strerror(errno));
-	*saved = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (*saved < 0) {
-		int e = errno;
-
-		close(fd);
-		return tctl_err_set(err, TCTL_ERR_SYSTEM, e,
-				    "cannot open /proc/self/ns/net: %s", strerror(e));
-	}
-	if (setns(fd, CLONE_NEWNET) < 0) {
-		int e = errno;
-
-		close(fd);
-		close(*saved);
-		*saved = -1;
-		return tctl_err_set(err, TCTL_ERR_SYSTEM, e,
-				    "cannot enter network namespace \"%s\": %s%s", name,
-				    strerror(e), e == EPERM ? " (CAP_SYS_ADMIN is needed)" : "");
-	}
-	close(fd);
-	return 0;
-}
-
-static void leave_netns(int saved)
-{
-	if (saved < 0)
-		return;
-	if (setns(saved, CLONE_NEWNET) < 0)
-		perror("tunnelctl: setns back");
-	close(saved);
-}
-
-static void set_opt(int fd, int opt)
-{
-	int one = 1;
-
-	/* Without them an old kernel only loses the extended-ack text. */
-	(void)setsockopt(fd, SOL_NETLINK, opt, &one, sizeof(one));
-}
-
-static int socket_setup(struct tctl_ft *ft, struct tctl_err *err)
-{
-	struct timeval tv = { .tv_sec = RECV_TIMEOUT_SEC };
-	int ret;
-
-	ft->sk = nl_socket_alloc();
-	if (!ft->sk)
-		return tctl_err_nomem(err);
-	ret = genl_connect(ft->sk);
-	if (ret < 0)
-		return tctl_err_set(err, TCTL_ERR_SYSTEM, EIO,
-				    "cannot open a generic netlink socket: %s", nl_geterror(ret));
-	ft->fd = nl_socket_get_fd(ft->sk);
-	ft->portid = nl_socket_get_local_port(ft->sk);
-	(void)setsockopt(ft->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	ret = genl_ctrl_resolve(ft->sk, FLOWTUN_GENL_NAME);
-	if (ret == -NLE_OBJ_NOTFOUND)
-		return tctl_err_set(err, TCTL_ERR_KERNEL, EOPNOTSUPP, "%s", TCTL_FT_NOT_LOADED);
-	if (ret < 0)
-		return tctl_err_set(err, TCTL_ERR_SYSTEM, EIO,
-				    "resolving the generic netlink family \"%s\": %s",
-				    FLOWTUN_GENL_NAME, nl_geterror(ret));
-	ft->family = ret;
-	/* From here on the fd is ours: libnl's sequence numbers are done with. */
-	set_opt(ft->fd, NETLINK_EXT_ACK);
-	set_opt(ft->fd, NETLINK_CAP_ACK);
-	return 0;
-}
+struct tctl_ft {
+	struct tctl_nl *nl;
+	int family;
+};
 
 int tctl_ft_open(struct tctl_ft **out, const char *netns, struct tctl_err *err)
 {
 	struct tctl_ft *ft = calloc(1, sizeof(*ft));
-	int saved = -1, ret;
+	int ret;
 
 	*out = NULL;
 	if (!ft)
 		return tctl_err_nomem(err);
-	ft->fd = -1;
-	ft->buf = malloc(RECV_BUF_SIZE);
-	if (!ft->buf) {
-		free(ft);
-		return tctl_err_nomem(err);
-	}
-	ft->seq = (uint32_t)time(NULL) ^ 0x5a5a0000u;
-	if (netns) {
-		ret = enter_netns(netns, &saved, err);
-		if (ret)
-			goto fail;
-	}
-	ret = socket_setup(ft, err);
-	leave_netns(saved);
+	ret = tctl_nl_open_proto(&ft->nl, NETLINK_GENERIC, netns, err);
 	if (ret)
 		goto fail;
+	tctl_nl_set_timeout(ft->nl, RECV_TIMEOUT_SEC, "the flowtun module");
+	ret = genl_ctrl_resolve(tctl_nl_sock(ft->nl), FLOWTUN_GENL_NAME);
+	if (ret == -NLE_OBJ_NOTFOUND) {
+		ret = tctl_err_set(err, TCTL_ERR_KERNEL, EOPNOTSUPP, "%s", TCTL_FT_NOT_LOADED);
+		goto fail;
+	}
+	if (ret < 0) {
+		ret = tctl_err_set(err, TCTL_ERR_SYSTEM, EIO,
+				   "resolving the generic netlink family \"%s\": %s",
+				   FLOWTUN_GENL_NAME, nl_geterror(ret));
+		goto fail;
+	}
+	ft->family = ret;
 	*out = ft;
 	return 0;
 fail:
@@ -236,13 +133,9 @@ void tctl_ft_close(struct tctl_ft *ft)
 {
 	if (!ft)
 		return;
-	if (ft->sk)
-		nl_socket_free(ft->sk);
-	free(ft->buf);
+	tctl_nl_close(ft->nl);
 	free(ft);
 }
-
-/* Exchange ------------------------------------------------------------- */
 
 static struct nl_msg *ft_msg(struct tctl_ft *ft, uint8_t cmd, int flags)
 {
@@ -254,163 +147,6 @@ static struct nl_msg *ft_msg(struct tctl_ft *ft, uint8_t cmd, int flags)
 		return NULL;
 	}
 	return msg;
-}
-
-static ssize_t sock_recv(struct tctl_ft *ft, struct tctl_err *err)
-{
-	struct sockaddr_nl sa;
-	struct iovec iov = { ft->buf, RECV_BUF_SIZE };
-	struct msghdr m = {
-		.msg_name = &sa, .msg_namelen = sizeof(sa),
-		.msg_iov = &iov, .msg_iovlen = 1,
-	};
-	ssize_t n;
-
-	for (;;) {
-		n = recvmsg(ft->fd, &m, 0);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n >= 0 && sa.nl_pid != 0)
-			continue;	/* not from the kernel */
-		break;
-	}
-	if (n < 0) {
-		int e = errno;
-
-		if (e == EAGAIN || e == EWOULDBLOCK)
-			return tctl_err_set(err, TCTL_ERR_SYSTEM, ETIMEDOUT,
-					    "no reply from the flowtun module within %d s",
-					    RECV_TIMEOUT_SEC);
-		return tctl_err_set(err, TCTL_ERR_SYSTEM, e, "netlink receive: %s",
-				    strerror(e));
-	}
-	if (m.msg_flags & MSG_TRUNC)
-		return tctl_err_set(err, TCTL_ERR_SYSTEM, EMSGSIZE,
-				    "netlink reply larger than %d bytes", RECV_BUF_SIZE);
-	return n;
-}
-
-static struct nla_policy ext_ack_policy[NLMSGERR_ATTR_MAX + 1] = {
-	[NLMSGERR_ATTR_MSG] = { .type = NLA_UNSPEC },
-};
-
-/* The extended-ack text that follows payload_off bytes of the payload. */
-static void ext_ack_text(struct nlmsghdr *nlh, size_t payload_off, char *buf, size_t len)
-{
-	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
-	size_t total = nlh->nlmsg_len - NLMSG_HDRLEN;
-	int n;
-
-	buf[0] = '\0';
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) || payload_off >= total)
-		return;
-	if (nla_parse(tb, NLMSGERR_ATTR_MAX,
-		      (struct nlattr *)((char *)nlmsg_data(nlh) + payload_off),
-		      (int)(total - payload_off), ext_ack_policy) < 0 ||
-	    !tb[NLMSGERR_ATTR_MSG] || nla_len(tb[NLMSGERR_ATTR_MSG]) <= 0)
-		return;
-	n = nla_len(tb[NLMSGERR_ATTR_MSG]);
-	snprintf(buf, len, "%.*s", n, (const char *)nla_data(tb[NLMSGERR_ATTR_MSG]));
-}
-
-/* A kernel error as "label: text (strerror)"; returns -code. */
-static int kernel_error(int code, const char *ext, const char *label, struct tctl_err *err)
-{
-	const char *hint = code == EPERM ? " (CAP_NET_ADMIN is needed)" : "";
-
-	if (ext[0])
-		return tctl_err_set(err, TCTL_ERR_KERNEL, code, "%s: %s (%s)%s", label, ext,
-				    strerror(code), hint);
-	return tctl_err_set(err, TCTL_ERR_KERNEL, code, "%s: %s%s", label, strerror(code),
-			    hint);
-}
-
-/* The error of an NLMSG_ERROR or NLMSG_DONE message (0: none). */
-static int reply_error(struct nlmsghdr *nlh, char *ext, size_t len)
-{
-	int code = 0;
-
-	ext[0] = '\0';
-	if (nlh->nlmsg_type == NLMSG_ERROR) {
-		struct nlmsgerr *e = nlmsg_data(nlh);
-		size_t off = sizeof(*e);
-
-		if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(*e))
-			return -EIO;
-		code = e->error;
-		if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-			off += e->msg.nlmsg_len - NLMSG_HDRLEN;
-		if (code)
-			ext_ack_text(nlh, NLMSG_ALIGN(off), ext, len);
-	} else if (nlh->nlmsg_len >= NLMSG_HDRLEN + sizeof(int)) {
-		code = *(int *)nlmsg_data(nlh);
-		if (code)
-			ext_ack_text(nlh, NLMSG_ALIGN(sizeof(int)), ext, len);
-	}
-	return code > 0 ? -code : code;
-}
-
-/* Called for each reply message of the family; negative stops. */
-typedef int (*ft_msg_cb)(struct tctl_ft *ft, struct nlmsghdr *nlh, void *arg,
-			 struct tctl_err *err);
-
-/*
- * Send msg (consumed) and read the replies until the ack (a doit) or
- * NLMSG_DONE (a dump).  *intr tells whether a dump was interrupted.
- */
-static int exchange(struct tctl_ft *ft, struct nl_msg *msg, ft_msg_cb cb, void *arg,
-		    bool *intr, const char *label, struct tctl_err *err)
-{
-	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
-	struct nlmsghdr *h;
-	bool dump;
-	uint32_t seq;
-	int cb_ret = 0;
-	ssize_t n;
-
-	if (!msg)
-		return tctl_err_nomem(err);
-	h = nlmsg_hdr(msg);
-	dump = h->nlmsg_flags & NLM_F_DUMP;
-	if (!dump)
-		h->nlmsg_flags |= NLM_F_ACK;
-	h->nlmsg_seq = seq = ++ft->seq;
-	h->nlmsg_pid = ft->portid;
-	*intr = false;
-	do {
-		n = sendto(ft->fd, h, h->nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof(kernel));
-	} while (n < 0 && errno == EINTR);
-	nlmsg_free(msg);
-	if (n < 0)
-		return tctl_err_set(err, TCTL_ERR_SYSTEM, errno, "netlink send: %s",
-				    strerror(errno));
-	for (;;) {
-		struct nlmsghdr *nlh = (struct nlmsghdr *)ft->buf;
-		int len;
-
-		n = sock_recv(ft, err);
-		if (n < 0)
-			return (int)n;
-		len = (int)n;
-		for (; nlmsg_ok(nlh, len); nlh = nlmsg_next(nlh, &len)) {
-			char ext[512];
-			int code;
-
-			if (nlh->nlmsg_seq != seq || nlh->nlmsg_pid != ft->portid)
-				continue;	/* stale */
-			if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
-				*intr = true;
-			if (nlh->nlmsg_type == NLMSG_ERROR || nlh->nlmsg_type == NLMSG_DONE) {
-				code = reply_error(nlh, ext, sizeof(ext));
-				if (code && !cb_ret)
-					cb_ret = kernel_error(-code, ext, label, err);
-				return cb_ret;
-			}
-			if (nlh->nlmsg_type != ft->family || cb_ret)
-				continue;	/* after a failure, only drain */
-			cb_ret = cb(ft, nlh, arg, err);
-		}
-	}
 }
 
 /* Parsing -------------------------------------------------------------- */
@@ -519,36 +255,55 @@ static int bad_reply(struct tctl_err *err, const char *what)
 
 /* Requests ------------------------------------------------------------- */
 
-static int dev_one_cb(struct tctl_ft *ft, struct nlmsghdr *nlh, void *arg,
-		      struct tctl_err *err)
+/* What a request's replies are collected into, and how a dump is asked. */
+struct ft_query {
+	struct tctl_ft *ft;
+	const struct tctl_ft_dev *dev;	/* peers: of this device */
+	struct tctl_ft_dev *dev_one;	/* a device get */
+	struct tctl_ft_dev_list *devs;	/* a device dump */
+	struct tctl_ft_peer *one;	/* a peer get */
+	struct tctl_ft_peer_list *out;	/* a peer dump, appended from start */
+	size_t start;
+};
+
+/* Only the family's own messages are replies to read. */
+static bool ft_reply(const struct ft_query *q, const struct nlmsghdr *nlh)
 {
-	(void)ft;
-	return parse_dev(nlh, arg) ? bad_reply(err, "device") : 0;
+	return nlh->nlmsg_type == q->ft->family;
+}
+
+static int dev_one_cb(struct nlmsghdr *nlh, void *arg, struct tctl_err *err)
+{
+	struct ft_query *q = arg;
+
+	if (!ft_reply(q, nlh))
+		return 0;
+	return parse_dev(nlh, q->dev_one) ? bad_reply(err, "device") : 0;
 }
 
 int tctl_ft_dev_get(struct tctl_ft *ft, const char *name, struct tctl_ft_dev *out,
 		    struct tctl_err *err)
 {
+	struct ft_query q = { .ft = ft, .dev_one = out };
 	struct nl_msg *msg = ft_msg(ft, FLOWTUN_CMD_DEV_GET, 0);
-	bool intr;
-	char label[64];
 
 	memset(out, 0, sizeof(*out));
 	if (msg && nla_put_string(msg, FLOWTUN_A_IFNAME, name) < 0) {
 		nlmsg_free(msg);
 		msg = NULL;
 	}
-	snprintf(label, sizeof(label), "reading flowtun device %s", name);
-	return exchange(ft, msg, dev_one_cb, out, &intr, label, err);
+	return tctl_nl_request_reply(ft->nl, msg, dev_one_cb, &q, err,
+				     "reading flowtun device %s", name);
 }
 
-static int dev_dump_cb(struct tctl_ft *ft, struct nlmsghdr *nlh, void *arg,
-		       struct tctl_err *err)
+static int dev_dump_cb(struct nlmsghdr *nlh, void *arg, struct tctl_err *err)
 {
-	struct tctl_ft_dev_list *l = arg;
+	struct ft_query *q = arg;
+	struct tctl_ft_dev_list *l = q->devs;
 	struct tctl_ft_dev d, *slot;
 
-	(void)ft;
+	if (!ft_reply(q, nlh))
+		return 0;
 	if (parse_dev(nlh, &d))
 		return bad_reply(err, "device");
 	slot = grow((void **)&l->v, &l->n, &l->cap, sizeof(*l->v));
@@ -558,20 +313,25 @@ static int dev_dump_cb(struct tctl_ft *ft, struct nlmsghdr *nlh, void *arg,
 	return 0;
 }
 
+static struct nl_msg *dev_dump_req(void *arg)
+{
+	struct ft_query *q = arg;
+
+	return ft_msg(q->ft, FLOWTUN_CMD_DEV_GET, NLM_F_DUMP);
+}
+
+static void dev_dump_reset(void *arg)
+{
+	((struct ft_query *)arg)->devs->n = 0;
+}
+
 int tctl_ft_dev_dump(struct tctl_ft *ft, struct tctl_ft_dev_list *out, struct tctl_err *err)
 {
-	for (int attempt = 0; attempt < MAX_DUMP_ATTEMPTS; attempt++) {
-		bool intr;
-		int ret;
+	struct ft_query q = { .ft = ft, .devs = out };
 
-		out->n = 0;
-		ret = exchange(ft, ft_msg(ft, FLOWTUN_CMD_DEV_GET, NLM_F_DUMP), dev_dump_cb, out,
-			       &intr, "listing flowtun devices", err);
-		if (ret || !intr)
-			return ret;
-	}
-	return tctl_err_set(err, TCTL_ERR_SYSTEM, EAGAIN, "the flowtun devices kept "
-			    "changing during %d dumps; try again", MAX_DUMP_ATTEMPTS);
+	out->n = 0;
+	return tctl_nl_dump_named(ft->nl, dev_dump_req, dev_dump_cb, dev_dump_reset, &q,
+				  "listing flowtun devices", "the flowtun devices", err);
 }
 
 /* A request about device ifindex, with a peer nest when remote is given. */
@@ -598,29 +358,23 @@ fail:
 	return NULL;
 }
 
-struct peer_collect {
-	const struct tctl_ft_dev *dev;
-	struct tctl_ft_peer_list *out;
-	struct tctl_ft_peer *one;
-};
-
-static int peer_cb(struct tctl_ft *ft, struct nlmsghdr *nlh, void *arg,
-		   struct tctl_err *err)
+static int peer_cb(struct nlmsghdr *nlh, void *arg, struct tctl_err *err)
 {
-	struct peer_collect *c = arg;
+	struct ft_query *q = arg;
 	struct tctl_ft_peer p, *slot;
 
-	(void)ft;
+	if (!ft_reply(q, nlh))
+		return 0;
 	if (parse_peer(nlh, &p))
 		return bad_reply(err, "peer");
-	if (p.ifindex != c->dev->ifindex)
+	if (p.ifindex != q->dev->ifindex)
 		return 0;
-	memcpy(p.dev, c->dev->name, sizeof(p.dev));
-	if (c->one) {
-		*c->one = p;
+	memcpy(p.dev, q->dev->name, sizeof(p.dev));
+	if (q->one) {
+		*q->one = p;
 		return 0;
 	}
-	slot = grow((void **)&c->out->v, &c->out->n, &c->out->cap, sizeof(*c->out->v));
+	slot = grow((void **)&q->out->v, &q->out->n, &q->out->cap, sizeof(*q->out->v));
 	if (!slot)
 		return tctl_err_nomem(err);
 	*slot = p;
@@ -630,46 +384,40 @@ static int peer_cb(struct tctl_ft *ft, struct nlmsghdr *nlh, void *arg,
 int tctl_ft_peer_get(struct tctl_ft *ft, const struct tctl_ft_dev *dev, struct in_addr remote,
 		     struct tctl_ft_peer *out, struct tctl_err *err)
 {
-	struct peer_collect c = { .dev = dev, .one = out };
-	char label[96], a[INET_ADDRSTRLEN];
-	bool intr;
+	struct ft_query q = { .ft = ft, .dev = dev, .one = out };
+	char a[INET_ADDRSTRLEN];
 
 	memset(out, 0, sizeof(*out));
-	snprintf(label, sizeof(label), "reading peer %s of %s",
-		 inet_ntop(AF_INET, &remote, a, sizeof(a)), dev->name);
-	return exchange(ft, peer_msg(ft, FLOWTUN_CMD_PEER_GET, 0, dev->ifindex, &remote, NULL),
-			peer_cb, &c, &intr, label, err);
+	inet_ntop(AF_INET, &remote, a, sizeof(a));
+	return tctl_nl_request_reply(ft->nl, peer_msg(ft, FLOWTUN_CMD_PEER_GET, 0, dev->ifindex,
+						      &remote, NULL),
+				     peer_cb, &q, err, "reading peer %s of %s", a, dev->name);
+}
+
+static struct nl_msg *peer_dump_req(void *arg)
+{
+	struct ft_query *q = arg;
+
+	return peer_msg(q->ft, FLOWTUN_CMD_PEER_GET, NLM_F_DUMP, q->dev->ifindex, NULL, NULL);
+}
+
+static void peer_dump_reset(void *arg)
+{
+	struct ft_query *q = arg;
+
+	q->out->n = q->start;
 }
 
 int tctl_ft_peer_dump(struct tctl_ft *ft, const struct tctl_ft_dev *dev,
 		      struct tctl_ft_peer_list *out, struct tctl_err *err)
 {
-	struct peer_collect c = { .dev = dev, .out = out };
-	size_t start = out->n;
-	char label[64];
+	struct ft_query q = { .ft = ft, .dev = dev, .out = out, .start = out->n };
+	char label[64], what[64];
 
 	snprintf(label, sizeof(label), "listing the peers of %s", dev->name);
-	for (int attempt = 0; attempt < MAX_DUMP_ATTEMPTS; attempt++) {
-		bool intr;
-		int ret;
-
-		out->n = start;
-		ret = exchange(ft, peer_msg(ft, FLOWTUN_CMD_PEER_GET, NLM_F_DUMP, dev->ifindex,
-					    NULL, NULL), peer_cb, &c, &intr, label, err);
-		if (ret || !intr)
-			return ret;
-	}
-	return tctl_err_set(err, TCTL_ERR_SYSTEM, EAGAIN, "the peers of %s kept changing "
-			    "during %d dumps; try again", dev->name, MAX_DUMP_ATTEMPTS);
-}
-
-static int write_cb(struct tctl_ft *ft, struct nlmsghdr *nlh, void *arg, struct tctl_err *err)
-{
-	(void)ft;
-	(void)nlh;
-	(void)arg;
-	(void)err;
-	return 0;
+	snprintf(what, sizeof(what), "the peers of %s", dev->name);
+	return tctl_nl_dump_named(ft->nl, peer_dump_req, peer_cb, peer_dump_reset, &q, label,
+				  what, err);
 }
 
 /* Commands ------------------------------------------------------------- */
@@ -696,7 +444,6 @@ int tctl_ft_peer_add(struct tctl_ft *ft, const struct tctl_ft_peer_req *req, boo
 	struct tctl_ft_peer cur;
 	struct nl_msg *msg;
 	char a[INET_ADDRSTRLEN], label[96];
-	bool intr;
 	int ret;
 
 	inet_ntop(AF_INET, &req->remote, a, sizeof(a));
@@ -719,7 +466,7 @@ int tctl_ft_peer_add(struct tctl_ft *ft, const struct tctl_ft_peer_req *req, boo
 	}
 	snprintf(label, sizeof(label), "%s peer %s on %s", replace ? "replacing" : "adding", a,
 		 d.name);
-	ret = exchange(ft, msg, write_cb, NULL, &intr, label, err);
+	ret = tctl_nl_request(ft->nl, msg, err, "%s", label);
 	if (ret == -EEXIST && !replace)
 		return tctl_err_state(err, EEXIST, "peer %s already exists on %s; use "
 				      "'tunnelctl peer replace' to change it", a, d.name);
@@ -731,8 +478,7 @@ int tctl_ft_peer_del(struct tctl_ft *ft, const struct tctl_ft_peer_req *req,
 {
 	struct tctl_ft_dev d;
 	struct tctl_ft_peer cur;
-	char a[INET_ADDRSTRLEN], label[96];
-	bool intr;
+	char a[INET_ADDRSTRLEN];
 	int ret;
 
 	inet_ntop(AF_INET, &req->remote, a, sizeof(a));
@@ -743,9 +489,9 @@ int tctl_ft_peer_del(struct tctl_ft *ft, const struct tctl_ft_peer_req *req,
 		return tctl_err_state(err, ENOENT, "no peer %s on %s", a, d.name);
 	if (ret)
 		return ret;
-	snprintf(label, sizeof(label), "deleting peer %s of %s", a, d.name);
-	ret = exchange(ft, peer_msg(ft, FLOWTUN_CMD_PEER_DEL, 0, d.ifindex, &req->remote, NULL),
-		       write_cb, NULL, &intr, label, err);
+	ret = tctl_nl_request(ft->nl, peer_msg(ft, FLOWTUN_CMD_PEER_DEL, 0, d.ifindex,
+					       &req->remote, NULL),
+			      err, "deleting peer %s of %s", a, d.name);
 	if (ret == -ENOENT)
 		return tctl_err_state(err, ENOENT, "no peer %s on %s", a, d.name);
 	return ret;
@@ -814,7 +560,8 @@ int tctl_ft_show(struct tctl_ft *ft, const struct tctl_ft_filter *f,
 	}
 	if (ret)
 		return ret;
-	qsort(devs->v, devs->n, sizeof(*devs->v), dev_order);
+	if (devs->n)	/* qsort of no array (NULL) is undefined */
+		qsort(devs->v, devs->n, sizeof(*devs->v), dev_order);
 	for (size_t i = 0; !ret && i < devs->n; i++)
 		ret = show_dev(ft, &devs->v[i], f, peers, err);
 	if (ret)

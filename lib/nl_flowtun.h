@@ -4,8 +4,8 @@
  * NETLINK_GENERIC socket in the chosen network namespace, the family id
  * resolved with libnl-genl, requests answered with the kernel's
  * extended-ack text, and dumps repeated when the kernel flags them
- * interrupted.  libnl builds and parses the messages; sending and
- * receiving are done here on the socket's fd, as in nl.c.
+ * interrupted.  libnl builds and parses the messages; nl.c sends and
+ * receives them.
  *
  * Above the requests, the peer and stats commands: each checks the device
  * (and, for add and del, the peer) before the one write, and turns the
