@@ -226,6 +226,12 @@ static void plan_text(const struct tctl_plan *plan)
 		ops_text(&view);
 	}
 	view.ndevs = 0;
+	for (size_t at = 0; at < plan->npeers; at += PLAN_WINDOW) {
+		view.peers = plan->peers + at;
+		view.npeers = window(plan->npeers, at);
+		ops_text(&view);
+	}
+	view.npeers = 0;
 	for (size_t at = 0; at < plan->nnhs; at += PLAN_WINDOW) {
 		view.nhs = plan->nhs + at;
 		view.nnhs = window(plan->nnhs, at);

@@ -143,11 +143,33 @@ static void devs_text(FILE *f, json_object *devs)
 		enum tctl_act act = act_of(op);
 
 		fprintf(f, "%c dev %s mode %s", mark(act), jtxt(op, "ifname"), jtxt(op, "mode"));
+		if (jget(op, "datapath"))
+			fprintf(f, " datapath %s local %s policy %s", jtxt(op, "datapath"),
+				jtxt(op, "local"), jtxt(op, "policy"));
 		if (jget(op, "mtu"))
 			fprintf(f, " mtu %" PRId64, jget_int(op, "mtu"));
 		if (act == TCTL_ACT_REPLACE)
-			fprintf(f, ":%s%s", has_change(op, "mtu") ? " mtu" : "",
-				has_change(op, "up") ? " up" : "");
+			fprintf(f, ":%s%s%s", has_change(op, "mtu") ? " mtu" : "",
+				has_change(op, "up") ? " up" : "",
+				has_change(op, "policy") ? " policy" : "");
+		fputc('\n', f);
+	}
+}
+
+/* "+ peer 192.0.2.7 id 7 dev ft0 (node7)", as 'tunnelctl peer add' words it. */
+static void peers_text(FILE *f, json_object *peers)
+{
+	for (size_t i = 0; i < jarr_len(peers); i++) {
+		json_object *op = json_object_array_get_idx(peers, i);
+		enum tctl_act act = act_of(op);
+		const char *peer = jget_str(op, "peer");
+
+		fprintf(f, "%c peer %s id %" PRIu64 " dev %s", mark(act), jtxt(op, "remote"),
+			get_u64(op, "id"), jtxt(op, "dev"));
+		if (peer)
+			fprintf(f, " (%s)", peer);
+		if (act == TCTL_ACT_REPLACE)
+			fprintf(f, ": id was %" PRIu64, get_u64(op, "was_id"));
 		fputc('\n', f);
 	}
 }
@@ -262,17 +284,17 @@ void print_conflicts_text(FILE *f, json_object *conflicts)
 
 void print_plan_summary(FILE *f, json_object *summary, bool done)
 {
-	static const char *const keys[] = { "devices", "nexthops", "routes" };
-	static const char *const objs[] = { "device", "nexthop", "route" };
+	static const char *const keys[] = { "devices", "peers", "nexthops", "routes" };
+	static const char *const objs[] = { "device", "peer", "nexthop", "route" };
 	static const char *const verbs[3][2] = {
 		[TCTL_ACT_ADD] = { "to add", "added" },
 		[TCTL_ACT_REPLACE] = { "to replace", "replaced" },
 		[TCTL_ACT_DELETE] = { "to delete", "deleted" },
 	};
-	int64_t n[3][3], total = 0, conflicts = jget_int(summary, "conflicts");
+	int64_t n[4][3], total = 0, conflicts = jget_int(summary, "conflicts");
 	const char *sep = "";
 
-	for (int k = 0; k < 3; k++) {
+	for (int k = 0; k < 4; k++) {
 		for (int act = TCTL_ACT_ADD; act <= TCTL_ACT_DELETE; act++) {
 			n[k][act] = jget_int(jget(summary, keys[k]), tctl_act_name(act));
 			total += n[k][act];
@@ -285,7 +307,7 @@ void print_plan_summary(FILE *f, json_object *summary, bool done)
 	for (int act = TCTL_ACT_ADD; act <= TCTL_ACT_DELETE; act++) {
 		bool any = false;
 
-		for (int k = 0; k < 3; k++) {
+		for (int k = 0; k < 4; k++) {
 			if (!n[k][act])
 				continue;
 			fprintf(f, "%s%" PRId64 " %s%s", any ? ", " : sep, n[k][act], objs[k],
@@ -307,6 +329,7 @@ void print_plan_ops(FILE *f, json_object *plan)
 	char main_table[32];
 
 	devs_text(f, jget(plan, "devices"));
+	peers_text(f, jget(plan, "peers"));
 	nhs_text(f, jget(plan, "nexthops"));
 	routes_text(f, jget(plan, "routes"), tctl_table_name(TCTL_TABLE_MAIN, main_table,
 							    sizeof(main_table)));

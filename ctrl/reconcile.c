@@ -7,6 +7,7 @@
  * keeps changing are held back by their backoff (flap.c); failures retry
  * with a backoff of their own, never in a loop.
  */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,6 +111,14 @@ static void log_plan(const struct tctl_plan *plan)
 
 		snprintf(name, sizeof(name), "device %s", op->want->name);
 		log_op(op->act, name, op->diff, "-");
+	}
+	for (size_t i = 0; i < plan->npeers && logged < LOG_OPS_MAX; i++, logged++) {
+		const struct tctl_plan_peer *op = &plan->peers[i];
+		char a[INET_ADDRSTRLEN];
+
+		inet_ntop(AF_INET, &op->remote, a, sizeof(a));
+		snprintf(name, sizeof(name), "table entry %s of %s", a, op->dev->name);
+		log_op(op->act, name, op->diff, op->want ? op->want->name : "-");
 	}
 	for (size_t i = 0; i < plan->nnhs && logged < LOG_OPS_MAX; i++, logged++) {
 		const struct tctl_plan_nh *op = &plan->nhs[i];
@@ -267,14 +276,12 @@ int tctld_reconcile(struct tctld *d, enum tctld_reason why)
 			tctl_diag_add(&d->last.errors, rep.failures.v[i].path, 0, "%s",
 				      rep.failures.v[i].msg);
 		}
-		d->last.added = plan.counts[TCTL_OBJ_NH][TCTL_ACT_ADD] +
-				plan.counts[TCTL_OBJ_ROUTE][TCTL_ACT_ADD] +
-				plan.counts[TCTL_OBJ_DEV][TCTL_ACT_ADD];
-		d->last.replaced = plan.counts[TCTL_OBJ_NH][TCTL_ACT_REPLACE] +
-				   plan.counts[TCTL_OBJ_ROUTE][TCTL_ACT_REPLACE] +
-				   plan.counts[TCTL_OBJ_DEV][TCTL_ACT_REPLACE];
-		d->last.deleted = plan.counts[TCTL_OBJ_NH][TCTL_ACT_DELETE] +
-				  plan.counts[TCTL_OBJ_ROUTE][TCTL_ACT_DELETE];
+		d->last.added = d->last.replaced = d->last.deleted = 0;
+		for (int k = 0; k < TCTL_OBJ_COUNT; k++) {
+			d->last.added += plan.counts[k][TCTL_ACT_ADD];
+			d->last.replaced += plan.counts[k][TCTL_ACT_REPLACE];
+			d->last.deleted += plan.counts[k][TCTL_ACT_DELETE];
+		}
 		d->last.failed = rep.failed;
 		if (!rep.failed) {
 			/* What the kernel holds now, without reading it again. */
@@ -330,8 +337,8 @@ int tctld_flush(struct tctld *d)
 	}
 	/* Devices stay: flushing takes away what they carry, not them. */
 	plan.ndevs = 0;
-	tctld_log("flush on exit: deleting %zu nexthops and %zu routes", plan.nnhs,
-		  plan.nroutes);
+	tctld_log("flush on exit: deleting %zu nexthops, %zu routes and %zu peer table "
+		  "entries", plan.nnhs, plan.nroutes, plan.npeers);
 	if (tctl_plan_apply(d->nl, &plan, NULL, NULL, &rep, &err)) {
 		tctld_log("flush: %s", err.msg);
 		ret = -1;

@@ -47,6 +47,22 @@ const struct tctl_kind_info *tctl_kind_info(enum tctl_kind kind)
 	return &kinds[kind];
 }
 
+/*
+ * flowtun's IPIP mode also carries IPv6 inside (protocol 41, 6in4), which
+ * no in-tree external device does; its GRE mode is the in-tree one's.
+ */
+static const struct tctl_kind_info flowtun_ipip = {
+	.name = "ipip", .module = TCTL_FLOWTUN_MODULE, .underlay = AF_INET,
+	.has_key = false, .inner_v4 = true, .inner_v6 = true,
+};
+
+const struct tctl_kind_info *tctl_kind_info_dp(enum tctl_kind kind, enum tctl_datapath dp)
+{
+	if (dp == TCTL_DATAPATH_KMOD && kind == TCTL_KIND_IPIP)
+		return &flowtun_ipip;
+	return tctl_kind_info(kind);
+}
+
 enum tctl_kind tctl_kind_from_name(const char *name)
 {
 	for (int k = TCTL_KIND_OTHER + 1; k < TCTL_KIND_COUNT; k++)

@@ -56,6 +56,9 @@ enum tctl_datapath {
 };
 
 #define TCTL_FLOWTUN_KIND "flowtun"
+
+/* What a kind carries on a datapath: flowtun's IPIP adds 6in4. */
+const struct tctl_kind_info *tctl_kind_info_dp(enum tctl_kind kind, enum tctl_datapath dp);
 #define TCTL_FLOWTUN_MODULE "flowtun"
 
 /* A flowtun device's receive policy (FLOWTUN_POLICY_* of the uapi). */

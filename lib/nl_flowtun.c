@@ -575,3 +575,26 @@ int tctl_ft_show(struct tctl_ft *ft, const struct tctl_ft_filter *f,
 		qsort(peers->v, peers->n, sizeof(*peers->v), peer_order);
 	return 0;
 }
+
+/* Streams of peer writes --------------------------------------------------- */
+
+struct tctl_nl *tctl_ft_nl(struct tctl_ft *ft)
+{
+	return ft->nl;
+}
+
+struct nl_msg *tctl_ft_peer_write_msg(struct tctl_ft *ft, enum tctl_ft_write w, int ifindex,
+				      struct in_addr remote, uint64_t id)
+{
+	struct nl_msg *msg;
+
+	if (w == TCTL_FT_WRITE_DEL)
+		return peer_msg(ft, FLOWTUN_CMD_PEER_DEL, 0, ifindex, &remote, NULL);
+	msg = peer_msg(ft, FLOWTUN_CMD_PEER_ADD, 0, ifindex, &remote, &id);
+	if (msg && w == TCTL_FT_WRITE_REPLACE &&
+	    nla_put_u32(msg, FLOWTUN_A_FLAGS, FLOWTUN_F_REPLACE) < 0) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	return msg;
+}

@@ -90,6 +90,8 @@ struct tctl_ft_filter {
 };
 
 struct tctl_ft;
+struct tctl_nl;
+struct nl_msg;
 
 /*
  * Open a generic netlink socket in the named namespace (NULL: the current
@@ -119,6 +121,15 @@ int tctl_ft_peer_add(struct tctl_ft *ft, const struct tctl_ft_peer_req *req, boo
 		     struct tctl_err *err);
 int tctl_ft_peer_del(struct tctl_ft *ft, const struct tctl_ft_peer_req *req,
 		     struct tctl_err *err);
+/*
+ * Many peer writes at once (apply): one request each, for tctl_nl_stream()
+ * on tctl_ft_nl(ft); the device by ifindex, checked by the caller.
+ */
+enum tctl_ft_write { TCTL_FT_WRITE_ADD, TCTL_FT_WRITE_REPLACE, TCTL_FT_WRITE_DEL };
+struct tctl_nl *tctl_ft_nl(struct tctl_ft *ft);
+struct nl_msg *tctl_ft_peer_write_msg(struct tctl_ft *ft, enum tctl_ft_write w, int ifindex,
+				      struct in_addr remote, uint64_t id);
+
 /*
  * The devices f selects (one with a dev, else all) and their peers (the one
  * with a remote), sorted by device name and remote address.  A remote that

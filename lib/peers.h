@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <netinet/in.h>
 
 #include "addr.h"
 #include "diag.h"
@@ -44,6 +45,16 @@ struct tctl_list_dev {
 	bool unmanaged;
 	bool has_mtu;
 	uint32_t mtu;
+	/*
+	 * "datapath": "kmod" makes it a flowtun device: GRE or IPIP over IPv4,
+	 * bound to "local" (0: any), whose peer table apply fills with the
+	 * list's other peers, and whose receive "policy" defaults to the
+	 * allowlist, so that a kmod mesh is closed to strangers.
+	 */
+	enum tctl_datapath datapath;
+	struct in_addr local;
+	enum tctl_ft_policy policy;
+	bool has_local, has_policy;	/* as written, for messages */
 	int index;		/* position in "devices", for messages */
 	bool broken;		/* had errors: checks that lean on it are skipped */
 };

@@ -5,6 +5,7 @@
  * settings possible on its device (the same rules as route_check.c).
  * Sorting makes each check O(n log n): lists of 100,000 peers are normal.
  */
+#include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +58,37 @@ const struct tctl_peer *tctl_peers_find(const struct tctl_peerlist *pl, const ch
 	return NULL;
 }
 
+/*
+ * Two managed devices of one mode: in-tree, the kernel allows one external
+ * device per type and namespace; flowtun devices are told apart by their
+ * local address; and ip_gre and flowtun's GRE mode both need the kernel's
+ * one GRE version-0 slot (IPIP has a handler chain and no such limit).
+ */
+static void check_same_mode(const struct tctl_list_dev *a, const struct tctl_list_dev *b,
+			    size_t j, const char *path, struct tctl_diags *d)
+{
+	const char *mode = tctl_kind_info(a->kind)->name;
+	char la[INET_ADDRSTRLEN] = "any";
+
+	if (a->datapath == TCTL_DATAPATH_INTREE && b->datapath == TCTL_DATAPATH_INTREE)
+		tctl_diag_add(d, path, 0, "a second %s device: the kernel allows one external "
+			      "device per type and namespace (devices[%zu] is %s)", mode, j,
+			      b->name);
+	else if (a->datapath == TCTL_DATAPATH_KMOD && b->datapath == TCTL_DATAPATH_KMOD) {
+		if (a->local.s_addr != b->local.s_addr)
+			return;
+		if (a->local.s_addr)
+			inet_ntop(AF_INET, &a->local, la, sizeof(la));
+		tctl_diag_add(d, path, 0, "a second flowtun %s device with local %s "
+			      "(devices[%zu] is %s): give each its own \"local\" address",
+			      mode, la, j, b->name);
+	} else if (a->kind == TCTL_KIND_GRE) {
+		tctl_diag_add(d, path, 0, "gre on both datapaths (devices[%zu] is %s): ip_gre "
+			      "and flowtun cannot share a kernel, both need its one GRE "
+			      "version-0 handler slot", j, b->name);
+	}
+}
+
 static void check_devices(const struct tctl_peerlist *pl, struct tctl_diags *d)
 {
 	for (size_t i = 0; i < pl->ndevs; i++) {
@@ -71,10 +103,7 @@ static void check_devices(const struct tctl_peerlist *pl, struct tctl_diags *d)
 				tctl_diag_add(d, path, 0, "\"%s\" is declared twice (also "
 					      "devices[%zu])", a->name, j);
 			else if (!a->unmanaged && !b->unmanaged && a->kind == b->kind)
-				tctl_diag_add(d, path, 0, "a second %s device: the kernel allows "
-					      "one external device per type and namespace "
-					      "(devices[%zu] is %s)", tctl_kind_info(a->kind)->name,
-					      j, b->name);
+				check_same_mode(a, b, j, path, d);
 		}
 	}
 }
@@ -173,7 +202,7 @@ static void check_overlaps(const struct tctl_peerlist *pl, struct tctl_diags *d)
 static void check_peer_on_device(const struct tctl_peer *p, const struct tctl_peer_opts *o,
 				 const struct tctl_list_dev *dev, struct tctl_diags *d)
 {
-	const struct tctl_kind_info *ki = tctl_kind_info(dev->kind);
+	const struct tctl_kind_info *ki = tctl_kind_info_dp(dev->kind, dev->datapath);
 	char path[64], addr[TCTL_ADDRSTRLEN];
 
 	snprintf(path, sizeof(path), "peers[%d]", p->index);
@@ -188,7 +217,8 @@ static void check_peer_on_device(const struct tctl_peer *p, const struct tctl_pe
 				      "carries only IPv4",
 				      tctl_prefix_str(&p->prefixes[i], addr, sizeof(addr)),
 				      dev->name, ki->name);
-	if (!ki->has_key && p->has_id && p->id)
+	/* On flowtun IPIP the id is the tun_id the peer table gives its packets. */
+	if (!ki->has_key && p->has_id && p->id && dev->datapath != TCTL_DATAPATH_KMOD)
 		tctl_diag_add(d, path, 0, "id %" PRIu64 ": device %s (%s) cannot carry a "
 			      "tunnel id; it has no key field, so the remote end always "
 			      "receives id 0", p->id, dev->name, ki->name);

@@ -9,6 +9,7 @@
 #include "peers.h"
 #include "bigmem.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -368,9 +369,60 @@ static void device_mode(struct pctx *c, const char *p, struct tctl_list_dev *d)
 	     near ? " (did you mean \"" : "", near ? near : "", near ? "\"?)" : "");
 }
 
+static void device_datapath(struct pctx *c, const char *p, struct tctl_list_dev *d)
+{
+	if (c->j.tok != JP_STRING)
+		wrong(c, p, "a string");
+	else if (!strcmp(c->j.text, "kmod"))
+		d->datapath = TCTL_DATAPATH_KMOD;
+	else if (strcmp(c->j.text, "intree"))
+		diag(c, p, "\"%s\" is not a datapath; expected intree (the kernel's own "
+		     "devices) or kmod (the flowtun module)", c->j.text);
+}
+
+static void device_policy(struct pctx *c, const char *p, struct tctl_list_dev *d)
+{
+	d->has_policy = true;
+	if (c->j.tok != JP_STRING)
+		wrong(c, p, "a string");
+	else if (!strcmp(c->j.text, "allowlist"))
+		d->policy = TCTL_FT_POLICY_ALLOWLIST;
+	else if (!strcmp(c->j.text, "open"))
+		d->policy = TCTL_FT_POLICY_OPEN;
+	else
+		diag(c, p, "\"%s\" is not a receive policy; expected allowlist or open",
+		     c->j.text);
+}
+
+static void device_local(struct pctx *c, const char *p, struct tctl_list_dev *d)
+{
+	struct tctl_addr a;
+	struct tctl_err err;
+	uint32_t h;
+
+	d->has_local = true;
+	if (c->j.tok != JP_STRING) {
+		wrong(c, p, "an IPv4 address string");
+		return;
+	}
+	if (tctl_addr_parse(&a, c->j.text, AF_INET, "local", &err)) {
+		diag(c, p, "%s", err.msg);
+		return;
+	}
+	h = ntohl(a.v4.s_addr);
+	/* The module refuses these too; say so before anything is written. */
+	if (IN_MULTICAST(h) || h == INADDR_BROADCAST || (h && !(h >> 24)))
+		diag(c, p, "%s cannot be a local address: it is %s", c->j.text,
+		     IN_MULTICAST(h) ? "multicast" : h == INADDR_BROADCAST ? "the broadcast "
+		     "address" : "in 0.0.0.0/8");
+	d->local = a.v4;
+}
+
 static void device_member(struct pctx *c, const char *path, const char *key, void *arg)
 {
-	static const char *const keys[] = { "name", "mode", "mtu", "unmanaged" };
+	static const char *const keys[] = {
+		"name", "mode", "mtu", "unmanaged", "datapath", "local", "policy",
+	};
 	struct dev_ctx *x = arg;
 	struct tctl_list_dev *d = x->d;
 	char p[256];
@@ -385,6 +437,12 @@ static void device_member(struct pctx *c, const char *path, const char *key, voi
 		device_mode(c, p, d);
 	} else if (!strcmp(key, "unmanaged")) {
 		get_bool(c, p, &d->unmanaged);
+	} else if (!strcmp(key, "datapath")) {
+		device_datapath(c, p, d);
+	} else if (!strcmp(key, "local")) {
+		device_local(c, p, d);
+	} else if (!strcmp(key, "policy")) {
+		device_policy(c, p, d);
 	} else if (!strcmp(key, "mtu")) {
 		if (!get_uint(c, p, 65535, &n))
 			return;
@@ -393,8 +451,27 @@ static void device_member(struct pctx *c, const char *path, const char *key, voi
 		d->mtu = (uint32_t)n;
 		d->has_mtu = true;
 	} else {
-		unknown_key(c, path, key, keys, 4);
+		unknown_key(c, path, key, keys, sizeof(keys) / sizeof(keys[0]));
 	}
+}
+
+/* What a device's keys say together, once all are read. */
+static void device_whole(struct pctx *c, const char *p, struct tctl_list_dev *d)
+{
+	if (d->unmanaged && (d->kind != TCTL_KIND_OTHER || d->has_mtu ||
+			     d->datapath != TCTL_DATAPATH_INTREE || d->has_local || d->has_policy))
+		diag(c, p, "an unmanaged device takes no \"mode\", \"mtu\", \"datapath\", "
+		     "\"local\" or \"policy\": tunnelctl only checks that it exists");
+	else if (d->datapath == TCTL_DATAPATH_INTREE && (d->has_local || d->has_policy))
+		diag(c, p, "\"%s\" belongs to flowtun devices: add \"datapath\": \"kmod\"",
+		     d->has_local ? "local" : "policy");
+	else if (d->datapath == TCTL_DATAPATH_KMOD && d->kind != TCTL_KIND_OTHER &&
+		 d->kind != TCTL_KIND_GRE && d->kind != TCTL_KIND_IPIP)
+		diag(c, p, "mode %s: datapath kmod (flowtun) has modes gre and ipip, over "
+		     "IPv4", tctl_kind_info(d->kind)->name);
+	/* A kmod mesh is closed to strangers unless the list opens it. */
+	if (d->datapath == TCTL_DATAPATH_KMOD && !d->has_policy)
+		d->policy = TCTL_FT_POLICY_ALLOWLIST;
 }
 
 static void device_element(struct pctx *c, const char *path, size_t i, void *arg)
@@ -429,9 +506,7 @@ static void device_element(struct pctx *c, const char *path, size_t i, void *arg
 		diag(c, p, "missing \"name\"");
 	if (!(x.seen & SEEN_MODE) && !d->unmanaged)
 		diag(c, p, "missing \"mode\" (or \"unmanaged\": true)");
-	if (d->unmanaged && (d->kind != TCTL_KIND_OTHER || d->has_mtu))
-		diag(c, p, "an unmanaged device takes no \"mode\" or \"mtu\": tunnelctl only "
-		     "checks that it exists");
+	device_whole(c, p, d);
 	d->broken = c->d->n + c->d->dropped > before;
 }
 

@@ -6,6 +6,7 @@
 #include "plan.h"
 #include "bigmem.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +18,7 @@ const char *tctl_diff_name(uint32_t bit)
 {
 	static const char *const names[] = {
 		"dev", "family", "id", "dst", "src", "ttl", "tos", "flags", "nhid",
-		"inline", "mtu", "up", "encap", "nexthop",
+		"inline", "mtu", "up", "encap", "nexthop", "policy",
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -26,8 +27,7 @@ const char *tctl_diff_name(uint32_t bit)
 	return "?";
 }
 
-/* Grow an array by one zeroed element. */
-static void *grow(void **v, size_t *n, size_t size)
+void *tctl_plan_grow(void **v, size_t *n, size_t size)
 {
 	char *nv;
 
@@ -63,6 +63,69 @@ static bool in_scope(const struct tctl_plan *plan, const struct tctl_peerlist *p
 
 /* Devices -------------------------------------------------------------- */
 
+static const char *local_str(struct in_addr a, char *buf, size_t len)
+{
+	if (!a.s_addr)
+		return "any";
+	return inet_ntop(AF_INET, &a, buf, (socklen_t)len);
+}
+
+/*
+ * A flowtun device of the list: its mode and local address are fixed at
+ * creation, so a device of that name with others is in the way; its mtu,
+ * state and receive policy are brought to the list's.  Another flowtun
+ * device of the same mode and local address would take its packets.
+ */
+static int flowtun_dev_diff(const struct tctl_list_dev *w, const struct tctl_dev *have,
+			    const struct tctl_dev_list *kd, bool flowtun_loaded, uint32_t *diff,
+			    struct tctl_err *err)
+{
+	const char *mode = tctl_kind_info(w->kind)->name;
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+
+	if (!have) {
+		if (!flowtun_loaded)
+			return tctl_err_state(err, EOPNOTSUPP, "devices[%d]: cannot create flowtun "
+					      "%s device %s: %s", w->index, mode, w->name,
+					      TCTL_FT_NOT_LOADED);
+		for (size_t i = 0; i < kd->n; i++) {
+			const struct tctl_dev *o = &kd->v[i];
+
+			if (o->datapath == TCTL_DATAPATH_KMOD && o->kind == w->kind &&
+			    o->local.s_addr == w->local.s_addr)
+				return tctl_err_state(err, EEXIST, "devices[%d]: cannot create "
+						      "flowtun %s device %s: %s is the flowtun %s "
+						      "device with local %s; name it in the list "
+						      "instead", w->index, mode, w->name, o->name,
+						      mode, local_str(w->local, a, sizeof(a)));
+		}
+		return 0;
+	}
+	if (have->datapath != TCTL_DATAPATH_KMOD || have->kind != w->kind ||
+	    have->local.s_addr != w->local.s_addr) {
+		char is[64];
+
+		if (have->datapath == TCTL_DATAPATH_KMOD)
+			snprintf(is, sizeof(is), "a flowtun %s device with local %s",
+				 tctl_kind_info(have->kind)->name,
+				 local_str(have->local, b, sizeof(b)));
+		else
+			snprintf(is, sizeof(is), "a%s %s device", have->external ? "n external" : "",
+				 have->kind_name[0] ? have->kind_name : "ordinary");
+		return tctl_err_state(err, EEXIST, "devices[%d]: %s exists as %s, not the "
+				      "flowtun %s device with local %s the list declares",
+				      w->index, w->name, is, mode,
+				      local_str(w->local, a, sizeof(a)));
+	}
+	if (w->has_mtu && have->mtu != w->mtu)
+		*diff |= TCTL_DIFF_MTU;
+	if (!have->up)
+		*diff |= TCTL_DIFF_UP;
+	if (have->policy != w->policy)
+		*diff |= TCTL_DIFF_POLICY;
+	return 0;
+}
+
 static int plan_dev(struct tctl_plan *plan, const struct tctl_list_dev *w,
 		    struct tctl_err *err)
 {
@@ -78,7 +141,12 @@ static int plan_dev(struct tctl_plan *plan, const struct tctl_list_dev *w,
 					      "does not exist", w->index, w->name);
 		return 0;
 	}
-	if (!have) {
+	if (w->datapath == TCTL_DATAPATH_KMOD) {
+		int ret = flowtun_dev_diff(w, have, kd, plan->state.flowtun_loaded, &diff, err);
+
+		if (ret || (have && !diff))
+			return ret;
+	} else if (!have) {
 		const struct tctl_dev *other = NULL;
 
 		/* A flowtun device does not take the in-tree device's one slot. */
@@ -111,7 +179,7 @@ static int plan_dev(struct tctl_plan *plan, const struct tctl_list_dev *w,
 		if (!diff)
 			return 0;
 	}
-	op = grow((void **)&plan->devs, &plan->ndevs, sizeof(*op));
+	op = tctl_plan_grow((void **)&plan->devs, &plan->ndevs, sizeof(*op));
 	if (!op)
 		return tctl_err_nomem(err);
 	op->act = have ? TCTL_ACT_REPLACE : TCTL_ACT_ADD;
@@ -163,7 +231,7 @@ static uint32_t nh_diff(const struct tctl_nexthop *w, const struct tctl_nexthop 
 
 static struct tctl_plan_nh *add_nh_op(struct tctl_plan *plan, enum tctl_act act)
 {
-	struct tctl_plan_nh *op = grow((void **)&plan->nhs, &plan->nnhs, sizeof(*op));
+	struct tctl_plan_nh *op = tctl_plan_grow((void **)&plan->nhs, &plan->nnhs, sizeof(*op));
 
 	if (op) {
 		op->act = act;
@@ -235,7 +303,7 @@ static bool same_prefix(const struct tctl_route *a, const struct tctl_route *b)
 static int add_conflict(struct tctl_plan *plan, const struct tctl_want_route *w,
 			const struct tctl_route *theirs, bool blocking, struct tctl_err *err)
 {
-	struct tctl_plan_conflict *c = grow((void **)&plan->conflicts, &plan->nconflicts,
+	struct tctl_plan_conflict *c = tctl_plan_grow((void **)&plan->conflicts, &plan->nconflicts,
 					    sizeof(*c));
 
 	if (!c)
@@ -248,7 +316,7 @@ static int add_conflict(struct tctl_plan *plan, const struct tctl_want_route *w,
 
 static struct tctl_plan_route *add_route_op(struct tctl_plan *plan, enum tctl_act act)
 {
-	struct tctl_plan_route *op = grow((void **)&plan->routes, &plan->nroutes,
+	struct tctl_plan_route *op = tctl_plan_grow((void **)&plan->routes, &plan->nroutes,
 					  sizeof(*op));
 
 	if (op) {
@@ -437,6 +505,8 @@ int tctl_plan_compute(struct tctl_state *st, const struct tctl_peerlist *pl,
 					 &plan->state.devs, plan->inline_routes,
 					 &plan->desired, err);
 	if (!ret)
+		ret = tctl_plan_peers(plan, pl, err);
+	if (!ret)
 		ret = plan_nexthops(plan, pl, err);
 	if (!ret)
 		ret = plan_wanted_routes(plan, err);
@@ -452,6 +522,7 @@ void tctl_plan_free(struct tctl_plan *plan)
 	tctl_big_free(plan->devs);
 	tctl_big_free(plan->nhs);
 	tctl_big_free(plan->routes);
+	tctl_big_free(plan->peers);
 	tctl_big_free(plan->conflicts);
 	tctl_desired_free(&plan->desired);
 	tctl_state_free(&plan->state);
@@ -460,5 +531,5 @@ void tctl_plan_free(struct tctl_plan *plan)
 
 size_t tctl_plan_changes(const struct tctl_plan *plan)
 {
-	return plan->ndevs + plan->nnhs + plan->nroutes;
+	return plan->ndevs + plan->nnhs + plan->nroutes + plan->npeers;
 }

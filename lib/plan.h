@@ -38,6 +38,7 @@ enum tctl_prune {
 #define TCTL_DIFF_UP		(1u << 11)
 #define TCTL_DIFF_ENCAP_TYPE	(1u << 12)
 #define TCTL_DIFF_NEXTHOP	(1u << 13)	/* a by-nexthop route becomes inline */
+#define TCTL_DIFF_POLICY	(1u << 14)	/* a flowtun device's receive policy */
 
 /* The names of the bits, for printing: "ttl", "dst", ... */
 const char *tctl_diff_name(uint32_t bit);
@@ -64,6 +65,21 @@ struct tctl_plan_route {
 	uint32_t diff;
 };
 
+/*
+ * An entry of a flowtun device's peer table: every other peer of the list
+ * (of an IPv4 underlay) is in the table of every flowtun device the list
+ * manages, with its id; the table is the list's, so others are deleted.
+ */
+struct tctl_plan_peer {
+	enum tctl_act act;
+	const struct tctl_list_dev *dev;
+	const struct tctl_peer *want;		/* NULL for delete */
+	const struct tctl_ft_peer *have;	/* NULL for add */
+	struct in_addr remote;
+	uint64_t id;				/* the wanted id; the kernel's for delete */
+	uint32_t diff;				/* TCTL_DIFF_ID */
+};
+
 /* A route of another protocol where the list wants one of ours. */
 struct tctl_plan_conflict {
 	const struct tctl_want_route *want;
@@ -88,12 +104,14 @@ struct tctl_plan {
 	size_t nnhs;
 	struct tctl_plan_route *routes;
 	size_t nroutes;
+	struct tctl_plan_peer *peers;
+	size_t npeers;
 	struct tctl_plan_conflict *conflicts;
 	size_t nconflicts;
-	size_t counts[3][3];	/* [object: dev, nh, route][act] */
+	size_t counts[4][3];	/* [object: dev, nh, route, peer][act] */
 };
 
-enum { TCTL_OBJ_DEV, TCTL_OBJ_NH, TCTL_OBJ_ROUTE };
+enum { TCTL_OBJ_DEV, TCTL_OBJ_NH, TCTL_OBJ_ROUTE, TCTL_OBJ_PEER, TCTL_OBJ_COUNT };
 
 /*
  * Compute the plan for node self of pl against the kernel behind nl.  On
@@ -116,6 +134,13 @@ int tctl_plan_compute(struct tctl_state *st, const struct tctl_peerlist *pl,
 		      struct tctl_desired *pre, struct tctl_plan *plan, struct tctl_err *err);
 void tctl_plan_free(struct tctl_plan *plan);
 size_t tctl_plan_changes(const struct tctl_plan *plan);
+
+/* Grow a plan's array by one zeroed element (amortised O(1)); NULL: no memory. */
+void *tctl_plan_grow(void **v, size_t *n, size_t size);
+
+/* The peer tables (plan_peers.c), planned once the desired state is known. */
+int tctl_plan_peers(struct tctl_plan *plan, const struct tctl_peerlist *pl,
+		    struct tctl_err *err);
 
 /* Outcome of apply: what was done, and each object that failed. */
 struct tctl_apply_report {

@@ -9,11 +9,13 @@
 #include "plan.h"
 #include "bigmem.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "nl_flowtun.h"
 #include "nl_link.h"
 #include "nl_nexthop.h"
 #include "nl_route.h"
@@ -67,6 +69,14 @@ static void apply_devs(struct tctl_nl *nl, struct run *r)
 		snprintf(what, sizeof(what), "device %s", d.name);
 		d.has = TCTL_DEV_HAS_UP;
 		d.up = true;
+		d.datapath = op->want->datapath;
+		if (d.datapath == TCTL_DATAPATH_KMOD) {
+			d.local = op->want->local;
+			d.policy = op->want->policy;
+			d.has |= TCTL_DEV_HAS_LOCAL;
+			if (op->act == TCTL_ACT_ADD || (op->diff & TCTL_DIFF_POLICY))
+				d.has |= TCTL_DEV_HAS_POLICY;
+		}
 		if (op->want->has_mtu && (op->act == TCTL_ACT_ADD || (op->diff & TCTL_DIFF_MTU))) {
 			d.mtu = op->want->mtu;
 			d.has |= TCTL_DEV_HAS_MTU;
@@ -78,6 +88,107 @@ static void apply_devs(struct tctl_nl *nl, struct run *r)
 		ret ? r->rep->failed++ : r->rep->done++;
 		progress(r);
 	}
+}
+
+/* Peer tables ------------------------------------------------------------- */
+
+struct peer_run {
+	struct run *r;
+	struct tctl_ft *ft;
+	size_t *sel;		/* the peer ops sent, by index */
+	int *ifindex;		/* of each op's device, by op index */
+};
+
+static void peer_what(const struct tctl_plan_peer *op, char *buf, size_t len)
+{
+	char a[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &op->remote, a, sizeof(a));
+	snprintf(buf, len, "peer %s on %s (%s)", a, op->dev->name,
+		 op->want ? op->want->name : "not in the list");
+}
+
+static struct nl_msg *make_peer(size_t i, void *arg)
+{
+	struct peer_run *p = arg;
+	const struct tctl_plan_peer *op = &p->r->plan->peers[p->sel[i]];
+	enum tctl_ft_write w = op->act == TCTL_ACT_ADD ? TCTL_FT_WRITE_ADD :
+			       op->act == TCTL_ACT_REPLACE ? TCTL_FT_WRITE_REPLACE :
+			       TCTL_FT_WRITE_DEL;
+
+	return tctl_ft_peer_write_msg(p->ft, w, p->ifindex[p->sel[i]], op->remote, op->id);
+}
+
+static void done_peer(size_t i, int error, const char *ext, void *arg)
+{
+	struct peer_run *p = arg;
+	char what[128];
+
+	if (!error) {
+		p->r->rep->done++;
+	} else {
+		peer_what(&p->r->plan->peers[p->sel[i]], what, sizeof(what));
+		fail(p->r, what, error, ext);
+	}
+	progress(p->r);
+}
+
+/*
+ * The writes to the tables (deletes: or the others), on the module's own
+ * socket.  Each op's device is looked up by name now, since apply may
+ * have just made it; an op whose device is missing fails alone.
+ */
+static int apply_peers(struct tctl_nl *nl, struct run *r, bool deletes, struct tctl_err *err)
+{
+	struct tctl_plan *plan = r->plan;
+	struct peer_run p = { .r = r };
+	const struct tctl_list_dev *last = NULL;
+	struct tctl_ft_dev d;
+	struct tctl_err derr = { 0 };
+	size_t n = 0;
+	int ifindex = 0, ret;
+
+	for (size_t i = 0; i < plan->npeers; i++)
+		n += (plan->peers[i].act == TCTL_ACT_DELETE) == deletes;
+	if (!n)
+		return 0;
+	ret = tctl_ft_open(&p.ft, tctl_nl_netns(nl), err);
+	if (ret)
+		return ret;
+	p.sel = calloc(n, sizeof(*p.sel));
+	p.ifindex = calloc(plan->npeers, sizeof(*p.ifindex));
+	if (!p.sel || !p.ifindex) {
+		ret = tctl_err_nomem(err);
+		goto out;
+	}
+	n = 0;
+	for (size_t i = 0; i < plan->npeers; i++) {
+		const struct tctl_plan_peer *op = &plan->peers[i];
+		char what[128];
+
+		if ((op->act == TCTL_ACT_DELETE) != deletes)
+			continue;
+		/* Ops are grouped by device: one lookup per device. */
+		if (op->dev != last) {
+			last = op->dev;
+			ifindex = tctl_ft_dev_get(p.ft, op->dev->name, &d, &derr) ? 0 : d.ifindex;
+		}
+		if (!ifindex) {
+			peer_what(op, what, sizeof(what));
+			tctl_diag_add(&r->rep->failures, what, 0, "%s", derr.msg);
+			r->rep->failed++;
+			progress(r);
+			continue;
+		}
+		p.ifindex[i] = ifindex;
+		p.sel[n++] = i;
+	}
+	ret = n ? tctl_nl_stream(tctl_ft_nl(p.ft), n, make_peer, done_peer, &p, err) : 0;
+out:
+	free(p.sel);
+	free(p.ifindex);
+	tctl_ft_close(p.ft);
+	return ret;
 }
 
 /* Nexthops on devices made just now learn their ifindex. */
@@ -304,8 +415,13 @@ int tctl_plan_apply(struct tctl_nl *nl, struct tctl_plan *plan, tctl_progress_cb
 		apply_devs(nl, &r);
 		ret = resolve_oifs(nl, &r, err);
 	}
+	/* The tables before the routes: an allowlist admits the peers first. */
+	if (!ret)
+		ret = apply_peers(nl, &r, false, err);
 	for (size_t i = 0; !ret && i < sizeof(phases) / sizeof(phases[0]); i++)
 		ret = run_phase(nl, &r, phases[i], err);
+	if (!ret)
+		ret = apply_peers(nl, &r, true, err);
 	tctl_big_free(r.sel);
 	tctl_big_free(r.failed_nh);
 	return ret;

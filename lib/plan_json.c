@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "plan_json.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 
 #include "model_json.h"
@@ -71,6 +72,16 @@ static json_object *devs_json(const struct tctl_plan *plan)
 			tctl_kind_info(op->want->kind)->name));
 		if (op->want->has_mtu)
 			json_object_object_add(o, "mtu", json_object_new_int64(op->want->mtu));
+		if (op->want->datapath == TCTL_DATAPATH_KMOD) {
+			char l[INET_ADDRSTRLEN] = "any";
+
+			if (op->want->local.s_addr)
+				inet_ntop(AF_INET, &op->want->local, l, sizeof(l));
+			json_object_object_add(o, "datapath", json_object_new_string("kmod"));
+			json_object_object_add(o, "local", json_object_new_string(l));
+			json_object_object_add(o, "policy", json_object_new_string(
+				tctl_ft_policy_name(op->want->policy)));
+		}
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -89,6 +100,26 @@ static json_object *nhs_json(const struct tctl_plan *plan)
 			op->want ? &op->want->nh : op->have));
 		if (op->act == TCTL_ACT_REPLACE)
 			json_object_object_add(o, "was", tctl_nexthop_to_json(op->have));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static json_object *peers_json(const struct tctl_plan *plan)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < plan->npeers; i++) {
+		const struct tctl_plan_peer *op = &plan->peers[i];
+		json_object *o = op_json(op->act, op->diff, op->want ? op->want->name : NULL);
+		char r[INET_ADDRSTRLEN];
+
+		inet_ntop(AF_INET, &op->remote, r, sizeof(r));
+		json_object_object_add(o, "dev", json_object_new_string(op->dev->name));
+		json_object_object_add(o, "remote", json_object_new_string(r));
+		json_object_object_add(o, "id", json_object_new_uint64(op->id));
+		if (op->act == TCTL_ACT_REPLACE)
+			json_object_object_add(o, "was_id", json_object_new_uint64(op->have->id));
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -137,10 +168,12 @@ json_object *tctl_conflicts_to_json(const struct tctl_plan *plan)
 
 json_object *tctl_plan_summary_json(const struct tctl_plan *plan)
 {
-	static const char *const objs[] = { "devices", "nexthops", "routes" };
+	static const char *const objs[TCTL_OBJ_COUNT] = {
+		"devices", "nexthops", "routes", "peers",
+	};
 	json_object *o = json_object_new_object();
 
-	for (int k = 0; k < 3; k++) {
+	for (int k = 0; k < TCTL_OBJ_COUNT; k++) {
 		json_object *c = json_object_new_object();
 
 		for (int act = 0; act < 3; act++)
@@ -161,6 +194,7 @@ json_object *tctl_plan_to_json(const struct tctl_plan *plan)
 	json_object_object_add(o, "devices", devs_json(plan));
 	json_object_object_add(o, "nexthops", nhs_json(plan));
 	json_object_object_add(o, "routes", routes_json(plan));
+	json_object_object_add(o, "peers", peers_json(plan));
 	json_object_object_add(o, "conflicts", tctl_conflicts_to_json(plan));
 	json_object_object_add(o, "summary", tctl_plan_summary_json(plan));
 	return o;

@@ -28,7 +28,8 @@ static int check_families(const struct tctl_encap *e, int inner, const char *wha
 				      " gre or ipip");
 	if ((inner == AF_INET && !ki->inner_v4) || (inner == AF_INET6 && !ki->inner_v6))
 		return tctl_err_usage(err, "%s is %s, but device %s (%s) carries "
-				      "only %s; use a gre or ip6tnl device", what,
+				      "only %s; use a gre or ip6tnl device, or an ipip device "
+				      "of datapath kmod (6in4)", what,
 				      tctl_family_name(inner), d->name, ki->name,
 				      tctl_family_name(inner == AF_INET ? AF_INET6 : AF_INET));
 	return 0;
@@ -78,7 +79,7 @@ int tctl_encap_check(struct tctl_encap *e, int overlay_family, const struct tctl
 
 	if (d->kind == TCTL_KIND_OTHER)
 		return 0;	/* e.g. veth, vxlan: the kernel decides */
-	ki = tctl_kind_info(d->kind);
+	ki = tctl_kind_info_dp(d->kind, d->datapath);
 	if (!d->external)
 		return tctl_err_state(err, EINVAL, "device %s is a classic (point-to-point) %s "
 				      "device, not an external one: it would ignore the "

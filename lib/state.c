@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "state.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "nl_link.h"
 #include "nl_nexthop.h"
@@ -36,12 +39,51 @@ void tctl_routes_join_nexthops(struct tctl_route_list *routes,
 	}
 }
 
+static int by_dev_remote(const void *a, const void *b)
+{
+	const struct tctl_ft_peer *x = a, *y = b;
+	int c = strcmp(x->dev, y->dev);
+	uint32_t p = ntohl(x->remote.s_addr), q = ntohl(y->remote.s_addr);
+
+	return c ? c : p < q ? -1 : p > q;
+}
+
+/* Only when flowtun devices exist is the module's family asked at all. */
+static int read_flowtun_peers(struct tctl_nl *nl, struct tctl_state *st, struct tctl_err *err)
+{
+	struct tctl_ft *ft = NULL;
+	int ret = 0;
+
+	for (size_t i = 0; !ret && i < st->devs.n; i++) {
+		const struct tctl_dev *d = &st->devs.v[i];
+		struct tctl_ft_dev fd = { .ifindex = d->ifindex };
+
+		if (d->datapath != TCTL_DATAPATH_KMOD)
+			continue;
+		if (!ft && (ret = tctl_ft_open(&ft, tctl_nl_netns(nl), err)))
+			break;
+		memcpy(fd.name, d->name, sizeof(fd.name));
+		ret = tctl_ft_peer_dump(ft, &fd, &st->ftpeers, err);
+		/* Gone since the link dump: it has no table to read. */
+		if (ret == -ENODEV) {
+			tctl_err_clear(err);
+			ret = 0;
+		}
+	}
+	tctl_ft_close(ft);
+	if (!ret && st->ftpeers.n)
+		qsort(st->ftpeers.v, st->ftpeers.n, sizeof(*st->ftpeers.v), by_dev_remote);
+	return ret;
+}
+
 int tctl_state_read(struct tctl_nl *nl, struct tctl_state *st, struct tctl_err *err)
 {
 	struct tctl_route_dump_filter f = { .any_encap = true };
 	int ret;
 
 	memset(st, 0, sizeof(*st));
+	/* Modules are global, not per namespace: sysfs tells without asking. */
+	st->flowtun_loaded = access("/sys/module/" TCTL_FLOWTUN_MODULE, F_OK) == 0;
 	ret = tctl_link_dump(nl, &st->devs, err);
 	if (ret)
 		return ret;
@@ -56,7 +98,7 @@ int tctl_state_read(struct tctl_nl *nl, struct tctl_state *st, struct tctl_err *
 		return ret;
 	tctl_routes_join_nexthops(&st->routes, &st->nhs);
 	tctl_route_list_sort(&st->routes);
-	return 0;
+	return read_flowtun_peers(nl, st, err);
 }
 
 void tctl_state_free(struct tctl_state *st)
@@ -64,4 +106,5 @@ void tctl_state_free(struct tctl_state *st)
 	tctl_dev_list_free(&st->devs);
 	tctl_nexthop_list_free(&st->nhs);
 	tctl_route_list_free(&st->routes);
+	tctl_ft_peer_list_free(&st->ftpeers);
 }

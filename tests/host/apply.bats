@@ -242,6 +242,17 @@ owned_nexthops() {
 	expect_refused "$NS" 1 "devices[0]: unmanaged device nosuch does not exist" -- apply "$LIST" --self a
 }
 
+@test "a flowtun device in the list: valid; without the module, apply and diff stop before any write" {
+	edit '.devices += [ { "name": "ft1", "mode": "ipip", "datapath": "kmod", "local": "192.168.50.1" } ]
+		| (.peers[] | select(.name == "c")) |= (.device = "ft1" | .prefixes += ["fd10:3::/64"] | .id = 7)'
+	tctl validate "$LIST"
+	assert_success
+	assert_output "$LIST: valid: 3 peers, 2 devices"
+	[[ -d /sys/module/flowtun ]] && skip "the flowtun module is loaded here"
+	expect_refused "$NS" 1 "devices[1]: cannot create flowtun ipip device ft1: the flowtun module is not loaded" -- apply "$LIST" --self a
+	expect_refused "$NS" 2 "devices[1]: cannot create flowtun ipip device ft1: the flowtun module is not loaded" -- diff "$LIST" --self a
+}
+
 @test "progress goes to a terminal only" {
 	run bash -c "'$TUNNELCTL' -n '$NS' apply '$LIST' --self a 2>&1 >/dev/null"
 	assert_output ""
