@@ -76,6 +76,9 @@ drops() { # NS DEV REASON
 	assert_output ""
 	run ip -n "${H[1]}" -6 route show fd20:3::/64
 	assert_output --partial "dev ft1"
+	# So does 'route add': IPv6 over a flowtun ipip device is 6in4.
+	tctl -n "${H[1]}" route add fd20:77::/64 dst 192.168.60.3 dev ft1
+	assert_success
 	# A re-apply changes nothing.
 	run "$TUNNELCTL" -n "${H[2]}" diff "$LIST"
 	assert_success
