@@ -33,7 +33,11 @@
 #define GRE_SEQ		0x1000
 #define GRE_STRICT	0x0800	/* RFC 1701 strict source route */
 #define GRE_RECUR	0x0700	/* RFC 1701 recursion control */
-#define GRE_FLAGS1701	0x00f8	/* RFC 1701 flags, reserved in RFC 2784 */
+/*
+ * The first of RFC 1701's flag bits (8-12), reserved in RFC 2784 (PPTP's
+ * ack bit); the GRE demultiplexer reads bits 9-15 as the version.
+ */
+#define GRE_FLAG8	0x0080
 
 #define ETH_P_IP	0x0800
 #define ETH_P_IPV6	0x86dd
@@ -174,7 +178,7 @@ static const struct {
 	{ "gre-strict-route",	"RFC 1701 strict source route bit set" },
 	{ "gre-recursion",	"RFC 1701 recursion control 7" },
 	{ "gre-recursion-low",	"recursion control 3 (bits 6-7, ignored)" },
-	{ "gre-rfc1701-flags",	"RFC 1701 flag bits 8-12 set (ignored)" },
+	{ "gre-rfc1701-flag",	"RFC 1701 flag bit 8 set (ignored)" },
 	{ "gre-version",	"GRE version 1 (the demultiplexer's PPTP slot)" },
 	{ "gre-csum-bad",	"checksum present and wrong" },
 	{ "gre-csum-ok",	"checksum present and right (accepted)" },
@@ -290,8 +294,8 @@ static int build(const char *kind, struct pkt *pk, uint8_t *outer_tos,
 	} else if (!strcmp(kind, "gre-recursion-low")) {
 		put16(g, GRE_KEY | 0x0300);
 		n += inner_echo(in, 0, 0);
-	} else if (!strcmp(kind, "gre-rfc1701-flags")) {
-		put16(g, GRE_KEY | GRE_FLAGS1701);
+	} else if (!strcmp(kind, "gre-rfc1701-flag")) {
+		put16(g, GRE_KEY | GRE_FLAG8);
 		n += inner_echo(in, 0, 0);
 	} else if (!strcmp(kind, "gre-version")) {
 		put16(g, GRE_KEY | 1);
