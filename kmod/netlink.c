@@ -132,27 +132,36 @@ static int flowtun_genl_peer(struct genl_info *info,
 	return 0;
 }
 
+static int flowtun_put_u64(struct sk_buff *skb, int attr, u64 value)
+{
+	return nla_put_u64_64bit(skb, attr, value, FLOWTUN_STATS_A_PAD);
+}
+
+/* The counters nest of a peer or a device. */
 static int flowtun_put_stats(struct sk_buff *skb, int attr,
 			     const struct flowtun_stats_sum *s)
 {
+	const struct {
+		int attr;
+		u64 value;
+	} traffic[] = {
+		{ FLOWTUN_STATS_A_RX_PACKETS,	s->rx_packets },
+		{ FLOWTUN_STATS_A_RX_BYTES,	s->rx_bytes },
+		{ FLOWTUN_STATS_A_TX_PACKETS,	s->tx_packets },
+		{ FLOWTUN_STATS_A_TX_BYTES,	s->tx_bytes },
+	};
 	struct nlattr *nest;
 	int i;
 
 	nest = nla_nest_start(skb, attr);
 	if (!nest)
 		return -EMSGSIZE;
-	if (nla_put_u64_64bit(skb, FLOWTUN_STATS_A_RX_PACKETS, s->rx_packets,
-			      FLOWTUN_STATS_A_PAD) ||
-	    nla_put_u64_64bit(skb, FLOWTUN_STATS_A_RX_BYTES, s->rx_bytes,
-			      FLOWTUN_STATS_A_PAD) ||
-	    nla_put_u64_64bit(skb, FLOWTUN_STATS_A_TX_PACKETS, s->tx_packets,
-			      FLOWTUN_STATS_A_PAD) ||
-	    nla_put_u64_64bit(skb, FLOWTUN_STATS_A_TX_BYTES, s->tx_bytes,
-			      FLOWTUN_STATS_A_PAD))
-		goto err_cancel;
+	for (i = 0; i < ARRAY_SIZE(traffic); i++)
+		if (flowtun_put_u64(skb, traffic[i].attr, traffic[i].value))
+			goto err_cancel;
 	for (i = 0; i < __FLOWTUN_DROP_MAX; i++)
-		if (nla_put_u64_64bit(skb, FLOWTUN_STATS_A_DROP_BASE + i,
-				      s->drops[i], FLOWTUN_STATS_A_PAD))
+		if (flowtun_put_u64(skb, FLOWTUN_STATS_A_DROP_BASE + i,
+				    s->drops[i]))
 			goto err_cancel;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -162,53 +171,33 @@ err_cancel:
 	return -EMSGSIZE;
 }
 
-static int flowtun_fill_peer(struct sk_buff *skb, struct flowtun_dev *ft,
-			     struct flowtun_peer *peer, u32 portid, u32 seq,
-			     int flags, struct netlink_callback *cb)
+/* FLOWTUN_A_PEER { REMOTE, ID, STATS } */
+static int flowtun_put_peer(struct sk_buff *skb, struct flowtun_peer *peer)
 {
 	struct flowtun_stats_sum sum;
 	struct nlattr *nest;
-	void *hdr;
 
-	hdr = genlmsg_put(skb, portid, seq, &flowtun_genl_family, flags,
-			  FLOWTUN_CMD_PEER_GET);
-	if (!hdr)
-		return -EMSGSIZE;
-	if (cb)
-		genl_dump_check_consistent(cb, hdr);
-
-	if (nla_put_u32(skb, FLOWTUN_A_IFINDEX, ft->dev->ifindex))
-		goto err_cancel;
 	nest = nla_nest_start(skb, FLOWTUN_A_PEER);
 	if (!nest)
-		goto err_cancel;
+		return -EMSGSIZE;
 	flowtun_stats_read(peer->stats, &sum);
 	if (nla_put_in_addr(skb, FLOWTUN_PEER_A_REMOTE, peer->remote) ||
 	    nla_put_u64_64bit(skb, FLOWTUN_PEER_A_ID, READ_ONCE(peer->id),
 			      FLOWTUN_PEER_A_PAD) ||
-	    flowtun_put_stats(skb, FLOWTUN_PEER_A_STATS, &sum))
-		goto err_cancel;
+	    flowtun_put_stats(skb, FLOWTUN_PEER_A_STATS, &sum)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
 	nla_nest_end(skb, nest);
-	genlmsg_end(skb, hdr);
 	return 0;
-
-err_cancel:
-	genlmsg_cancel(skb, hdr);
-	return -EMSGSIZE;
 }
 
-static int flowtun_fill_dev(struct sk_buff *skb, struct flowtun_dev *ft,
-			    u32 portid, u32 seq, int flags)
+/* The device's attributes and counters (rx/tx are the device's tstats). */
+static int flowtun_put_dev(struct sk_buff *skb, struct flowtun_dev *ft)
 {
 	struct net_device *dev = ft->dev;
 	struct rtnl_link_stats64 tstats = { };
 	struct flowtun_stats_sum sum;
-	void *hdr;
-
-	hdr = genlmsg_put(skb, portid, seq, &flowtun_genl_family, flags,
-			  FLOWTUN_CMD_DEV_GET);
-	if (!hdr)
-		return -EMSGSIZE;
 
 	flowtun_stats_read(ft->stats, &sum);
 	dev_fetch_sw_netstats(&tstats, dev->tstats);
@@ -217,21 +206,53 @@ static int flowtun_fill_dev(struct sk_buff *skb, struct flowtun_dev *ft,
 	sum.tx_packets = tstats.tx_packets;
 	sum.tx_bytes = tstats.tx_bytes;
 
-	if (nla_put_u32(skb, FLOWTUN_A_IFINDEX, dev->ifindex) ||
-	    nla_put_string(skb, FLOWTUN_A_IFNAME, dev->name) ||
+	if (nla_put_string(skb, FLOWTUN_A_IFNAME, dev->name) ||
 	    nla_put_u8(skb, FLOWTUN_A_MODE, ft->mode) ||
 	    nla_put_in_addr(skb, FLOWTUN_A_LOCAL, ft->local) ||
 	    nla_put_u8(skb, FLOWTUN_A_POLICY, READ_ONCE(ft->policy)) ||
 	    nla_put_u32(skb, FLOWTUN_A_LINK, ft->link) ||
 	    nla_put_u32(skb, FLOWTUN_A_PEER_COUNT, READ_ONCE(ft->peer_count)) ||
 	    flowtun_put_stats(skb, FLOWTUN_A_STATS, &sum))
-		goto err_cancel;
+		return -EMSGSIZE;
+	return 0;
+}
+
+/*
+ * One reply message: FLOWTUN_CMD_PEER_GET for a peer of ft, else
+ * FLOWTUN_CMD_DEV_GET for ft itself. cb is the dump's, or NULL.
+ */
+static int flowtun_fill(struct sk_buff *skb, struct flowtun_dev *ft,
+			struct flowtun_peer *peer, u32 portid, u32 seq,
+			int flags, struct netlink_callback *cb)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &flowtun_genl_family, flags,
+			  peer ? FLOWTUN_CMD_PEER_GET : FLOWTUN_CMD_DEV_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (cb)
+		genl_dump_check_consistent(cb, hdr);
+
+	if (nla_put_u32(skb, FLOWTUN_A_IFINDEX, ft->dev->ifindex) ||
+	    (peer ? flowtun_put_peer(skb, peer) : flowtun_put_dev(skb, ft))) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
 	genlmsg_end(skb, hdr);
 	return 0;
+}
 
-err_cancel:
-	genlmsg_cancel(skb, hdr);
-	return -EMSGSIZE;
+/* The device a request names, under the RTNL (held by the caller). */
+static struct flowtun_dev *flowtun_genl_dev_rtnl(struct genl_info *info)
+{
+	struct flowtun_dev *ft;
+
+	ASSERT_RTNL();
+	rcu_read_lock();
+	ft = flowtun_genl_dev(genl_info_net(info), info->attrs, info->extack);
+	rcu_read_unlock();
+	return ft;
 }
 
 static int flowtun_genl_peer_add(struct sk_buff *skb, struct genl_info *info)
@@ -252,9 +273,7 @@ static int flowtun_genl_peer_add(struct sk_buff *skb, struct genl_info *info)
 			  FLOWTUN_F_REPLACE;
 
 	rtnl_lock();
-	rcu_read_lock();
-	ft = flowtun_genl_dev(genl_info_net(info), info->attrs, info->extack);
-	rcu_read_unlock();
+	ft = flowtun_genl_dev_rtnl(info);
 	if (IS_ERR(ft))
 		err = PTR_ERR(ft);
 	else
@@ -276,9 +295,7 @@ static int flowtun_genl_peer_del(struct sk_buff *skb, struct genl_info *info)
 		return err;
 
 	rtnl_lock();
-	rcu_read_lock();
-	ft = flowtun_genl_dev(genl_info_net(info), info->attrs, info->extack);
-	rcu_read_unlock();
+	ft = flowtun_genl_dev_rtnl(info);
 	if (IS_ERR(ft))
 		err = PTR_ERR(ft);
 	else
@@ -289,17 +306,16 @@ static int flowtun_genl_peer_del(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-static int flowtun_genl_peer_get(struct sk_buff *skb, struct genl_info *info)
+/*
+ * The reply to a PEER_GET (remote given: that peer of the device) or a
+ * DEV_GET (remote NULL: the device).
+ */
+static int flowtun_genl_get(struct genl_info *info, struct nlattr *remote)
 {
-	struct nlattr *tb[FLOWTUN_PEER_A_MAX + 1];
-	struct flowtun_peer *peer;
+	struct flowtun_peer *peer = NULL;
 	struct flowtun_dev *ft;
 	struct sk_buff *msg;
 	int err;
-
-	err = flowtun_genl_peer(info, flowtun_peer_key_policy, tb);
-	if (err)
-		return err;
 
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
@@ -311,16 +327,17 @@ static int flowtun_genl_peer_get(struct sk_buff *skb, struct genl_info *info)
 		err = PTR_ERR(ft);
 		goto err_unlock;
 	}
-	peer = flowtun_peer_lookup(ft,
-				   nla_get_in_addr(tb[FLOWTUN_PEER_A_REMOTE]));
-	if (!peer) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[FLOWTUN_PEER_A_REMOTE],
-				    "no such peer");
-		err = -ENOENT;
-		goto err_unlock;
+	if (remote) {
+		peer = flowtun_peer_lookup(ft, nla_get_in_addr(remote));
+		if (!peer) {
+			NL_SET_ERR_MSG_ATTR(info->extack, remote,
+					    "no such peer");
+			err = -ENOENT;
+			goto err_unlock;
+		}
 	}
-	err = flowtun_fill_peer(msg, ft, peer, info->snd_portid, info->snd_seq,
-				0, NULL);
+	err = flowtun_fill(msg, ft, peer, info->snd_portid, info->snd_seq, 0,
+			   NULL);
 	rcu_read_unlock();
 	if (err)
 		goto err_free;
@@ -331,6 +348,22 @@ err_unlock:
 err_free:
 	nlmsg_free(msg);
 	return err;
+}
+
+static int flowtun_genl_peer_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[FLOWTUN_PEER_A_MAX + 1];
+	int err;
+
+	err = flowtun_genl_peer(info, flowtun_peer_key_policy, tb);
+	if (err)
+		return err;
+	return flowtun_genl_get(info, tb[FLOWTUN_PEER_A_REMOTE]);
+}
+
+static int flowtun_genl_dev_get(struct sk_buff *skb, struct genl_info *info)
+{
+	return flowtun_genl_get(info, NULL);
 }
 
 /*
@@ -413,9 +446,8 @@ static int flowtun_genl_peer_dump(struct sk_buff *skb,
 	if (!peer)
 		goto out;
 	list_for_each_entry_from_rcu(peer, &ft->peer_list, list) {
-		if (flowtun_fill_peer(skb, ft, peer,
-				      NETLINK_CB(cb->skb).portid,
-				      cb->nlh->nlmsg_seq, NLM_F_MULTI, cb))
+		if (flowtun_fill(skb, ft, peer, NETLINK_CB(cb->skb).portid,
+				 cb->nlh->nlmsg_seq, NLM_F_MULTI, cb))
 			break;
 		cb->args[DUMP_STARTED] = 1;
 		cb->args[DUMP_LAST] = (__force unsigned long)peer->remote;
@@ -424,31 +456,6 @@ static int flowtun_genl_peer_dump(struct sk_buff *skb,
 out:
 	rcu_read_unlock();
 	return skb->len;
-}
-
-static int flowtun_genl_dev_get(struct sk_buff *skb, struct genl_info *info)
-{
-	struct flowtun_dev *ft;
-	struct sk_buff *msg;
-	int err;
-
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-
-	rcu_read_lock();
-	ft = flowtun_genl_dev(genl_info_net(info), info->attrs, info->extack);
-	if (IS_ERR(ft))
-		err = PTR_ERR(ft);
-	else
-		err = flowtun_fill_dev(msg, ft, info->snd_portid,
-				       info->snd_seq, 0);
-	rcu_read_unlock();
-	if (err) {
-		nlmsg_free(msg);
-		return err;
-	}
-	return genlmsg_reply(msg, info);
 }
 
 /* Device dumps: cb->args[0] how many devices were sent. */
@@ -465,9 +472,9 @@ static int flowtun_genl_dev_dump(struct sk_buff *skb,
 		list_for_each_entry_rcu(ft, &fn->devs[mode], node) {
 			if (idx++ < cb->args[0])
 				continue;
-			if (flowtun_fill_dev(skb, ft,
-					     NETLINK_CB(cb->skb).portid,
-					     cb->nlh->nlmsg_seq, NLM_F_MULTI))
+			if (flowtun_fill(skb, ft, NULL,
+					 NETLINK_CB(cb->skb).portid,
+					 cb->nlh->nlmsg_seq, NLM_F_MULTI, NULL))
 				goto out;
 			cb->args[0] = idx;
 		}
@@ -539,6 +546,7 @@ FLOWTUN_CHECK_DROP_ATTR(NOT_ALLOWED);
 FLOWTUN_CHECK_DROP_ATTR(ECN);
 FLOWTUN_CHECK_DROP_ATTR(XFRM_POLICY);
 FLOWTUN_CHECK_DROP_ATTR(NOMEM);
+FLOWTUN_CHECK_DROP_ATTR(GRE_FLAGS);
 static_assert(FLOWTUN_STATS_A_DROP_BASE + __FLOWTUN_DROP_MAX ==
 	      __FLOWTUN_STATS_A_MAX);
 

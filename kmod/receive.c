@@ -45,6 +45,59 @@ static bool log_ecn_error = true;
 module_param(log_ecn_error, bool, 0644);
 MODULE_PARM_DESC(log_ecn_error, "Log packets received with corrupted ECN");
 
+/*
+ * RFC 2784 section 2.3: a receiver that does not implement RFC 1701 MUST
+ * discard a packet with any of bits 1-5 set. Bits 2 and 3 are RFC 2890's
+ * key and sequence number, bit 1 routing (FLOWTUN_DROP_GRE_ROUTING); these
+ * are the other two: RFC 1701's strict source route and the high bit of
+ * its recursion control. Bits 6-12 are ignored, as the RFC says.
+ */
+#define FT_GRE_DISCARD_FLAGS	(GRE_STRICT | cpu_to_be16(0x0400))
+
+/*
+ * RFC 6040 section 4.2, the decapsulation table: the ECN field the inner
+ * packet leaves the tunnel with, by its arriving ECN field (first index)
+ * and the outer header's (second). FT_ECN_DROP marks the combination to
+ * drop; FT_ECN_LOG those the RFC marks "(!!!)", unused by any compliant
+ * encapsulator, which are logged when log_ecn_error is set.
+ */
+#define FT_ECN_DROP	0x80
+#define FT_ECN_LOG	0x40
+
+static const u8 flowtun_ecn_decap_table[4][4] = {
+	[INET_ECN_NOT_ECT] = {
+		[INET_ECN_NOT_ECT]	= INET_ECN_NOT_ECT,
+		[INET_ECN_ECT_1]	= INET_ECN_NOT_ECT | FT_ECN_LOG,
+		[INET_ECN_ECT_0]	= INET_ECN_NOT_ECT | FT_ECN_LOG,
+		[INET_ECN_CE]		= FT_ECN_DROP | FT_ECN_LOG,
+	},
+	[INET_ECN_ECT_1] = {
+		[INET_ECN_NOT_ECT]	= INET_ECN_ECT_1,
+		[INET_ECN_ECT_1]	= INET_ECN_ECT_1,
+		[INET_ECN_ECT_0]	= INET_ECN_ECT_1,
+		[INET_ECN_CE]		= INET_ECN_CE,
+	},
+	[INET_ECN_ECT_0] = {
+		[INET_ECN_NOT_ECT]	= INET_ECN_ECT_0,
+		[INET_ECN_ECT_1]	= INET_ECN_ECT_1,
+		[INET_ECN_ECT_0]	= INET_ECN_ECT_0,
+		[INET_ECN_CE]		= INET_ECN_CE,
+	},
+	[INET_ECN_CE] = {
+		[INET_ECN_NOT_ECT]	= INET_ECN_CE,
+		[INET_ECN_ECT_1]	= INET_ECN_CE | FT_ECN_LOG,
+		[INET_ECN_ECT_0]	= INET_ECN_CE,
+		[INET_ECN_CE]		= INET_ECN_CE,
+	},
+};
+
+static const char *const flowtun_ecn_names[4] = {
+	[INET_ECN_NOT_ECT]	= "not-ECT",
+	[INET_ECN_ECT_1]	= "ECT(1)",
+	[INET_ECN_ECT_0]	= "ECT(0)",
+	[INET_ECN_CE]		= "CE",
+};
+
 /* Everything a GRE header says that flowtun uses. */
 struct flowtun_gre_hdr {
 	__be16 proto;
@@ -52,6 +105,63 @@ struct flowtun_gre_hdr {
 	u32 flags;		/* FT_TF_CSUM, FT_TF_KEY */
 	int hlen;
 };
+
+/*
+ * The inner header at skb->data, pulled whole by pskb_inet_may_pull(): the
+ * version the outer header announced, an IPv4 header length of at least
+ * 20 bytes within its total length, and a packet as long as the IPv4 total
+ * length or the IPv6 payload length says (longer is fine: the IP layer
+ * trims). Returns 0 or the reason to drop the packet, plus one.
+ */
+static int flowtun_inner_check(struct sk_buff *skb, __be16 proto)
+{
+	if (proto == htons(ETH_P_IP)) {
+		const struct iphdr *iph = ip_hdr(skb);
+		unsigned int tot_len = ntohs(iph->tot_len);
+
+		if (iph->version != 4 || iph->ihl < 5 || tot_len < iph->ihl * 4)
+			return FLOWTUN_DROP_BAD_INNER + 1;
+		if (tot_len > skb->len)
+			return FLOWTUN_DROP_TRUNCATED + 1;
+		return 0;
+	}
+	if (ipv6_hdr(skb)->version != 6)
+		return FLOWTUN_DROP_BAD_INNER + 1;
+	if (sizeof(struct ipv6hdr) + ntohs(ipv6_hdr(skb)->payload_len) >
+	    skb->len)
+		return FLOWTUN_DROP_TRUNCATED + 1;
+	return 0;
+}
+
+/*
+ * ECN on the way out of the tunnel, by flowtun_ecn_decap_table: returns
+ * false when the packet must be dropped, else sets the inner ECN field.
+ */
+static bool flowtun_ecn_decap(struct flowtun_dev *ft, struct sk_buff *skb,
+			      __be32 saddr, u8 outer_tos, u8 inner_tos)
+{
+	u8 outer = outer_tos & INET_ECN_MASK;
+	u8 inner = inner_tos & INET_ECN_MASK;
+	u8 cell = flowtun_ecn_decap_table[inner][outer];
+	u8 ecn = cell & INET_ECN_MASK;
+
+	if ((cell & FT_ECN_LOG) && log_ecn_error)
+		net_info_ratelimited("%s: from %pI4, inner %s under outer %s: unused ECN combination (RFC 6040)%s\n",
+				     ft->dev->name, &saddr,
+				     flowtun_ecn_names[inner],
+				     flowtun_ecn_names[outer],
+				     (cell & FT_ECN_DROP) ? ", dropped" : "");
+	if (cell & FT_ECN_DROP)
+		return false;
+	/* The table only raises: ECT(0) to ECT(1), ECT(0) or ECT(1) to CE. */
+	if (ecn != inner) {
+		if (ecn == INET_ECN_CE)
+			INET_ECN_set_ce(skb);
+		else
+			INET_ECN_set_ect1(skb);
+	}
+	return true;
+}
 
 /*
  * Strip the outer headers and send the inner packet up. Consumes the skb
@@ -67,7 +177,7 @@ static void flowtun_rcv(struct flowtun_dev *ft, struct flowtun_peer *peer,
 	u8 outer_tos = oiph->tos;
 	unsigned int len;
 	u8 inner_tos;
-	int err;
+	int bad;
 
 	if (__iptunnel_pull_header(skb, hlen, proto, false, false)) {
 		reason = FLOWTUN_DROP_NOMEM;
@@ -80,30 +190,19 @@ static void flowtun_rcv(struct flowtun_dev *ft, struct flowtun_peer *peer,
 		reason = FLOWTUN_DROP_TRUNCATED;
 		goto drop;
 	}
-	if (proto == htons(ETH_P_IP)) {
-		if (ip_hdr(skb)->version != 4) {
-			reason = FLOWTUN_DROP_BAD_INNER;
-			goto drop;
-		}
-		inner_tos = ip_hdr(skb)->tos;
-	} else {
-		if (ipv6_hdr(skb)->version != 6) {
-			reason = FLOWTUN_DROP_BAD_INNER;
-			goto drop;
-		}
-		inner_tos = ipv6_get_dsfield(ipv6_hdr(skb));
+	bad = flowtun_inner_check(skb, proto);
+	if (bad) {
+		reason = bad - 1;
+		goto drop;
 	}
+	if (proto == htons(ETH_P_IP))
+		inner_tos = ip_hdr(skb)->tos;
+	else
+		inner_tos = ipv6_get_dsfield(ipv6_hdr(skb));
 
-	/* RFC 6040 section 4.2: 2 means drop, 1 means log. */
-	err = INET_ECN_decapsulate(skb, outer_tos, inner_tos);
-	if (unlikely(err)) {
-		if (log_ecn_error)
-			net_info_ratelimited("%s: non-ECT from %pI4 with TOS=%#x\n",
-					     ft->dev->name, &saddr, outer_tos);
-		if (err > 1) {
-			reason = FLOWTUN_DROP_ECN;
-			goto drop;
-		}
+	if (!flowtun_ecn_decap(ft, skb, saddr, outer_tos, inner_tos)) {
+		reason = FLOWTUN_DROP_ECN;
+		goto drop;
 	}
 
 	skb->dev = ft->dev;
@@ -123,7 +222,9 @@ drop:
 
 /*
  * Parse a GRE header at skb->data (RFC 2784, with RFC 2890 key and sequence
- * number). Returns 0 or the reason to drop the packet, plus one.
+ * number), in this order: truncated, version, routing, RFC 2784's discard
+ * bits, truncated options, checksum, protocol. Returns 0 or the reason to
+ * drop the packet, plus one.
  */
 static int flowtun_gre_parse(struct sk_buff *skb, struct flowtun_gre_hdr *gh)
 {
@@ -139,6 +240,8 @@ static int flowtun_gre_parse(struct sk_buff *skb, struct flowtun_gre_hdr *gh)
 		return FLOWTUN_DROP_GRE_VERSION + 1;
 	if (flags & GRE_ROUTING)
 		return FLOWTUN_DROP_GRE_ROUTING + 1;
+	if (flags & FT_GRE_DISCARD_FLAGS)
+		return FLOWTUN_DROP_GRE_FLAGS + 1;
 
 	gh->hlen = sizeof(*greh);
 	if (flags & GRE_CSUM)

@@ -10,8 +10,8 @@
  * = low 32 bits of the id when the key flag is set, checksum and sequence
  * number when asked: what ip_gre's external devices send) or nothing for
  * IPIP (protocol 4 for IPv4 inside, 41 for IPv6 inside), then the outer IP
- * header with ttl and tos from the metadata, ECN per RFC 6040, and DF as the
- * metadata says.
+ * header with ttl and tos from the metadata, the inner ECN field copied
+ * (RFC 6040), and DF as the metadata says.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -250,7 +250,12 @@ netdev_tx_t flowtun_xmit(struct sk_buff *skb, struct net_device *dev)
 		goto drop_rt;
 	}
 
-	tos = INET_ECN_encapsulate(tos, inner_tos);
+	/*
+	 * RFC 6040 section 4.1, normal mode: the outer ECN field is a copy of
+	 * the inner one, CE included (INET_ECN_encapsulate() turns CE into
+	 * ECT(0), RFC 3168's full-functionality mode, which RFC 6040 retired).
+	 */
+	tos = (tos & ~INET_ECN_MASK) | (inner_tos & INET_ECN_MASK);
 	ttl = key->ttl ?: inner_ttl;
 
 	headroom = LL_RESERVED_SPACE(rt->dst.dev) + rt->dst.header_len +

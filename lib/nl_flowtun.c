@@ -18,28 +18,12 @@
 
 #include "nl.h"
 
-static const char *const drop_names[TCTL_FT_NDROPS] = {
-	[FLOWTUN_DROP_NO_METADATA] = "no_metadata",
-	[FLOWTUN_DROP_LOOP] = "loop",
-	[FLOWTUN_DROP_NO_ROUTE] = "no_route",
-	[FLOWTUN_DROP_HEADROOM] = "headroom",
-	[FLOWTUN_DROP_PMTU] = "pmtu",
-	[FLOWTUN_DROP_RECURSION] = "recursion",
-	[FLOWTUN_DROP_TX_PROTO] = "tx_proto",
-	[FLOWTUN_DROP_TRUNCATED] = "truncated",
-	[FLOWTUN_DROP_GRE_VERSION] = "gre_version",
-	[FLOWTUN_DROP_GRE_ROUTING] = "gre_routing",
-	[FLOWTUN_DROP_GRE_CSUM] = "gre_csum",
-	[FLOWTUN_DROP_UNKNOWN_PROTO] = "unknown_proto",
-	[FLOWTUN_DROP_BAD_INNER] = "bad_inner",
-	[FLOWTUN_DROP_NOT_ALLOWED] = "not_allowed",
-	[FLOWTUN_DROP_ECN] = "ecn",
-	[FLOWTUN_DROP_XFRM_POLICY] = "xfrm_policy",
-	[FLOWTUN_DROP_NOMEM] = "nomem",
-};
+/* The uapi header's names: one list for the module's tools and lib/. */
+static const char *const drop_names[] = FLOWTUN_DROP_NAMES_INIT;
 
-/* A reason added to the uapi without a name here breaks the build. */
-_Static_assert(FLOWTUN_DROP_NOMEM + 1 == TCTL_FT_NDROPS, "a drop reason has no name");
+/* Reasons are appended: a reason without a name makes the array short. */
+_Static_assert(sizeof(drop_names) / sizeof(drop_names[0]) == TCTL_FT_NDROPS,
+	       "a drop reason has no name in FLOWTUN_DROP_NAMES_INIT");
 _Static_assert(FLOWTUN_STATS_A_DROP_BASE + TCTL_FT_NDROPS == __FLOWTUN_STATS_A_MAX,
 	       "the stats attributes do not follow the drop reasons");
 

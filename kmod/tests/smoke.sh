@@ -11,6 +11,9 @@
 #   IPIP  flowtun (A) <-> in-tree ipip external (B);
 #   6in4  flowtun (A) <-> in-tree point-to-point sit (B);
 #   the receive allowlist, strict netlink, the GRE slot shared with ip_gre;
+#   malformed and hostile packets from a raw socket (ftinject), each
+#   counted under its reason; RFC 6040's ECN tables row by row (the
+#   encapsulation on the wire, the decapsulation as delivered);
 #   rmmod while devices are up and pings flood, 5 times; no oops, no warning.
 #
 # Prints one "ok"/"not ok" line per check and "N passed, N failed" last;
@@ -128,6 +131,13 @@ namespaces() {
 	inB ip addr add 10.30.5.1/32 dev lo
 	inB ip addr add 10.30.6.1/32 dev lo
 	inB ip addr add 10.30.7.1/32 dev lo
+	# the RFC 6040 encapsulation table: routes with tos inherit and 0x20
+	inB ip addr add 10.30.8.1/32 dev lo
+	inB ip addr add 10.30.10.1/32 dev lo
+	inB ip addr add 10.30.11.1/32 dev lo
+	inB ip addr add 10.30.12.1/32 dev lo
+	# a local address of B that no flowtun device is bound to
+	inB ip addr add 192.168.70.3/24 dev vb
 	inA ip -6 addr add fd00:30:1::1/128 dev lo nodad
 	inB ip -6 addr add fd00:30:2::1/128 dev lo nodad
 	inA ip -6 addr add fd00:30:3::1/128 dev lo nodad
@@ -165,14 +175,19 @@ flowtun_devices() {
 	inA ip route add 10.30.6.0/24 encap ip id 6 dst 192.168.70.2 tos 0x10 key dev ft0 src 10.30.1.1 || return 1
 	inA ip route add 10.30.4.0/24 encap ip dst 192.168.70.2 ttl 55 dev ft1 src 10.30.3.1 || return 1
 	inA ip -6 route add fd00:30:4::/64 encap ip dst 192.168.70.2 dev ft1 src fd00:30:3::1 || return 1
+	# tos 1 inherits the inner tos; 0x20 is fixed (its ECN bits from inside)
+	inA ip route add 10.30.8.0/24 encap ip id 8 dst 192.168.70.2 tos 1 key dev ft0 src 10.30.1.1 || return 1
+	inA ip route add 10.30.10.0/24 encap ip id 10 dst 192.168.70.2 tos 0x20 key dev ft0 src 10.30.1.1 || return 1
+	inA ip route add 10.30.11.0/24 encap ip dst 192.168.70.2 tos 1 dev ft1 src 10.30.3.1 || return 1
+	inA ip route add 10.30.12.0/24 encap ip dst 192.168.70.2 tos 0x20 dev ft1 src 10.30.3.1 || return 1
 	inA "$FTCTL" peer add ft0 192.168.70.2 id 100 || return 1
 	inB "$FTCTL" peer add ft0 192.168.70.1 id 200 || return 1
 	inA "$FTCTL" peer add ft1 192.168.70.2 id 300 || return 1
 }
 
 # tcpdump's verbose output, one packet a line.
-capture_start() { # NS FILE FILTER
-	ip netns exec "$1" timeout 60 tcpdump -l -nn -v -i vb -c "${4:-200}" "$3" \
+capture_start() { # NS FILE FILTER [COUNT], on CAPTURE_IF (default vb)
+	ip netns exec "$1" timeout 60 tcpdump -l -nn -v -i "${CAPTURE_IF:-vb}" -c "${4:-200}" "$3" \
 		>"$2" 2>"$2.err" &
 	CAPTURE_PID=$!
 	sleep 1.5
@@ -306,18 +321,59 @@ fi
 inA ethtool -K va tx on >/dev/null 2>&1
 check "gre: RFC 6040 encapsulation, ECT(1) inside: outer tos 0x11" \
 	in_capture "$OUT/gre2.lines" 'tos 0x11,ECT\(1\), ttl 64, .*proto GRE .*key=0x6,.*IP \(tos 0x1,ECT\(1\).*10\.30\.1\.1 > 10\.30\.6\.1: ICMP echo request'
-check "gre: RFC 6040 encapsulation, CE inside: outer ECT(0), tos 0x12" \
-	in_capture "$OUT/gre2.lines" 'tos 0x12,ECT\(0\), ttl 64, .*proto GRE .*key=0x6,.*IP \(tos 0x3,CE.*10\.30\.1\.1 > 10\.30\.6\.1: ICMP echo request'
+check "gre: RFC 6040 encapsulation, CE inside: outer CE, tos 0x13" \
+	in_capture "$OUT/gre2.lines" 'tos 0x13,CE, ttl 64, .*proto GRE .*key=0x6,.*IP \(tos 0x3,CE.*10\.30\.1\.1 > 10\.30\.6\.1: ICMP echo request'
+
+# ---- ECN: RFC 6040 section 4.1, encapsulation (normal mode: copy) ----
+
+# MODE INNER_TOS DST OUTER_TOS: an echo request with INNER_TOS to DST leaves
+# with OUTER_TOS on the wire. DSCP 0x40 inside; the routes to 10.30.8 and
+# .11 inherit it (tos 1), those to 10.30.10 and .12 set 0x20.
+ECN_ENCAP_TABLE='
+gre  0x40 10.30.8.1  0x40
+gre  0x41 10.30.8.1  0x41
+gre  0x42 10.30.8.1  0x42
+gre  0x43 10.30.8.1  0x43
+gre  0x40 10.30.10.1 0x20
+gre  0x41 10.30.10.1 0x21
+gre  0x42 10.30.10.1 0x22
+gre  0x43 10.30.10.1 0x23
+ipip 0x40 10.30.11.1 0x40
+ipip 0x41 10.30.11.1 0x41
+ipip 0x42 10.30.11.1 0x42
+ipip 0x43 10.30.11.1 0x43
+ipip 0x40 10.30.12.1 0x20
+ipip 0x41 10.30.12.1 0x21
+ipip 0x42 10.30.12.1 0x22
+ipip 0x43 10.30.12.1 0x23
+'
+capture_start "$B" "$OUT/ecn-encap.txt" "src 192.168.70.1 and (ip proto 47 or ip proto 4)"
+while read -r mode itos dst otos; do
+	[[ -n $mode ]] || continue
+	src=10.30.1.1
+	[[ $mode == ipip ]] && src=10.30.3.1
+	inA ping -q -c 1 -W 1 -Q "$itos" -I "$src" "$dst" >/dev/null 2>&1
+done <<<"$ECN_ENCAP_TABLE"
+capture_stop "$OUT/ecn-encap.txt" >"$OUT/ecn-encap.lines"
+while read -r mode itos dst otos; do
+	[[ -n $mode ]] || continue
+	proto=GRE
+	[[ $mode == ipip ]] && proto=IPIP
+	check "ecn encap $mode: inner tos $itos to ${dst%.1}: outer tos $otos" \
+		in_capture "$OUT/ecn-encap.lines" "IP \\(tos ${otos}[,)].*proto $proto .*IP \\(tos ${itos}[,)].* > ${dst//./\\.}: ICMP echo request"
+done <<<"$ECN_ENCAP_TABLE"
 
 # ---- IPIP, flowtun <-> in-tree ipip external ----
 
+ipip_rx=$(peer_counter "$A" ft1 192.168.70.2 rx_packets)
 capture_start "$B" "$OUT/ipip.txt" "ip proto 4"
 check "ipip: ping A (flowtun) -> B (ipip external)" ping_ok "$A" -I 10.30.3.1 10.30.4.1
 check "ipip: ping B (ipip external) -> A (flowtun)" ping_ok "$B" -I 10.30.4.1 10.30.3.1
 capture_stop "$OUT/ipip.txt" >"$OUT/ipip.lines"
 check "ipip: A's packets are protocol 4 with ttl 55" \
 	in_capture "$OUT/ipip.lines" 'ttl 55, .*proto IPIP \(4\).*192\.168\.70\.1 > 192\.168\.70\.2: .*10\.30\.3\.1 > 10\.30\.4\.1'
-check_eq "ipip: A's peer rx_packets" 6 "$(peer_counter "$A" ft1 192.168.70.2 rx_packets)"
+check_eq "ipip: A's peer rx_packets, the 6 answers" 6 \
+	"$(($(peer_counter "$A" ft1 192.168.70.2 rx_packets) - ipip_rx))"
 
 # ---- 6in4, flowtun <-> in-tree sit ----
 
@@ -379,6 +435,18 @@ inject() {
 	((after - before == delta))
 }
 
+# inject_rx NS SRC DST KIND COUNT DEVNS DEV: COUNT packets of KIND are
+# received, as DEVNS's DEV's peer SRC counts them.
+inject_rx() {
+	local ns=$1 src=$2 dst=$3 kind=$4 count=$5 devns=$6 dev=$7 before after
+	before=$(peer_counter "$devns" "$dev" "$src" rx_packets)
+	ip netns exec "$ns" "$FTINJECT" "$kind" "$src" "$dst" "$count" || return 1
+	sleep 0.3
+	after=$(peer_counter "$devns" "$dev" "$src" rx_packets)
+	echo "rx_packets: $before -> $after"
+	((after - before == count))
+}
+
 check "inject gre-truncated: counted as truncated" \
 	inject "$A" 192.168.70.1 192.168.70.2 gre-truncated 5 "$B" ft0 drop_truncated 5
 check "inject gre-routing: counted as gre_routing" \
@@ -386,10 +454,7 @@ check "inject gre-routing: counted as gre_routing" \
 check "inject gre-csum-bad: counted as gre_csum" \
 	inject "$A" 192.168.70.1 192.168.70.2 gre-csum-bad 5 "$B" ft0 drop_gre_csum 5
 check "inject gre-csum-ok: accepted (peer rx)" \
-	bash -c "b=\$(ip netns exec $B $FTCTL peer get ft0 192.168.70.1 | awk '{print \$6}'); \
-		ip netns exec $A $FTINJECT gre-csum-ok 192.168.70.1 192.168.70.2 5 && sleep 0.3 && \
-		a=\$(ip netns exec $B $FTCTL peer get ft0 192.168.70.1 | awk '{print \$6}'); \
-		echo \"rx_packets \$b -> \$a\"; test \$((a - b)) = 5"
+	inject_rx "$A" 192.168.70.1 192.168.70.2 gre-csum-ok 5 "$B" ft0
 check "inject gre-proto (TEB): counted as unknown_proto" \
 	inject "$A" 192.168.70.1 192.168.70.2 gre-proto 5 "$B" ft0 drop_unknown_proto 5
 check "inject gre-inner-version: counted as bad_inner" \
@@ -406,11 +471,74 @@ check "inject ipip-inner-version: counted as bad_inner" \
 	inject "$B" 192.168.70.2 192.168.70.1 ipip-inner-version 5 "$A" ft1 drop_bad_inner 5
 check "inject ipip-inner-short: tunnel4 drops it before flowtun" \
 	inject "$B" 192.168.70.2 192.168.70.1 ipip-inner-short 5 "$A" ft1 drop_truncated 0
+# GRE, A -> B (flowtun bound to 192.168.70.2)
+ingre() { inject "$A" 192.168.70.1 192.168.70.2 "$1" 5 "$B" ft0 "drop_$2" "${3:-5}"; }
+check "inject gre-key-short: the GRE demultiplexer drops it (under 12 bytes), not flowtun" \
+	ingre gre-key-short truncated 0
+check "inject gre-no-payload (C|K|S, right checksum): counted as truncated" ingre gre-no-payload truncated
+check "inject gre-strict-route (RFC 1701): counted as gre_flags (RFC 2784)" ingre gre-strict-route gre_flags
+check "inject gre-recursion 7 (RFC 1701): counted as gre_flags (RFC 2784)" ingre gre-recursion gre_flags
+check "inject gre-recursion-low 3: ignored as RFC 2784 says, accepted" \
+	inject_rx "$A" 192.168.70.1 192.168.70.2 gre-recursion-low 5 "$B" ft0
+check "inject gre-rfc1701-flag (bit 8): ignored as RFC 2784 says, accepted" \
+	inject_rx "$A" 192.168.70.1 192.168.70.2 gre-rfc1701-flag 5 "$B" ft0
+check "inject gre-csum-bad-inner (right checksum): counted as bad_inner" ingre gre-csum-bad-inner bad_inner
+check "inject gre-keepalive (protocol 0): counted as unknown_proto" ingre gre-keepalive unknown_proto
+check "inject gre-wccp (protocol 0x883e): counted as unknown_proto" ingre gre-wccp unknown_proto
+check "inject gre-inner-ihl (IHL 4): counted as bad_inner" ingre gre-inner-ihl bad_inner
+check "inject gre-inner-totlen (1500 in 28 bytes): counted as truncated" ingre gre-inner-totlen truncated
+check "inject gre-inner-totlen-small (12, under IHL): counted as bad_inner" ingre gre-inner-totlen-small bad_inner
+check "inject gre-ipv6-ok: accepted (peer rx)" \
+	inject_rx "$A" 192.168.70.1 192.168.70.2 gre-ipv6-ok 5 "$B" ft0
+check "inject gre-ipv6-ipv4 (IPv4 under protocol IPv6): counted as bad_inner" ingre gre-ipv6-ipv4 bad_inner
+check "inject gre-ipv6-short (20 bytes): counted as truncated" ingre gre-ipv6-short truncated
+check "inject gre-ipv6-plen (payload length 1000): counted as truncated" ingre gre-ipv6-plen truncated
+# IPIP and 6in4, B -> A (flowtun ft1, wildcard)
+inipip() { inject "$B" 192.168.70.2 192.168.70.1 "$1" 5 "$A" ft1 "drop_$2" "${3:-5}"; }
+check "inject ipip-inner-ihl (IHL 4): counted as bad_inner" inipip ipip-inner-ihl bad_inner
+check "inject ipip-inner-totlen (1500 in 28 bytes): counted as truncated" inipip ipip-inner-totlen truncated
+check "inject ipip-ecn-ce over not-ECT: counted as ecn (RFC 6040)" inipip ipip-ecn-ce ecn
+check "inject 6in4-ok: accepted (peer rx)" \
+	inject_rx "$B" 192.168.70.2 192.168.70.1 6in4-ok 5 "$A" ft1
+check "inject 6in4-inner-version (IPv4 under protocol 41): counted as bad_inner" inipip 6in4-inner-version bad_inner
+check "inject 6in4-inner-short (20 bytes): tunnel4 drops it before flowtun" inipip 6in4-inner-short truncated 0
+check "inject 6in4-inner-plen (payload length 1000): counted as truncated" inipip 6in4-inner-plen truncated
+check "inject 6in4-ecn-ce over not-ECT: counted as ecn (RFC 6040)" inipip 6in4-ecn-ce ecn
+
+# GRE to 192.168.70.3, a local address of B that no device is bound to (B's
+# only GRE device is bound to .2): ICMP port unreachable as ip_gre answers,
+# nothing for flowtun to count it on; B's device sees nothing of it.
+inject_nodev() {
+	local before after
+	before=$(inB "$FTCTL" dev get ft0)
+	inA "$FTINJECT" gre-ok 192.168.70.1 192.168.70.3 5 || return 1
+	sleep 0.3
+	after=$(inB "$FTCTL" dev get ft0)
+	echo "$before"
+	echo "$after"
+	[[ $before == "$after" ]]
+}
+check "inject gre-ok to a local address no device is bound to: not counted, device untouched" \
+	inject_nodev
+
+# Bursts: every packet counted, none lost on the way (the backlog raised
+# so that the veth does not drop any while the softirq catches up).
+backlog=$(sysctl -n net.core.netdev_max_backlog)
+sysctl -qw net.core.netdev_max_backlog=10000
+check "burst: 2000 gre-csum-bad, exactly 2000 counted as gre_csum" \
+	inject "$A" 192.168.70.1 192.168.70.2 gre-csum-bad 2000 "$B" ft0 drop_gre_csum 2000
+check "burst: 2000 gre-ok, exactly 2000 received" \
+	inject_rx "$A" 192.168.70.1 192.168.70.2 gre-ok 2000 "$B" ft0
+sysctl -qw net.core.netdev_max_backlog="$backlog"
 check "inject ipip-ok from a stranger: accepted with policy open" \
 	inject "$B" 192.168.70.66 192.168.70.1 ipip-ok 5 "$A" ft1 drop_not_allowed 0
 inA "$FTCTL" link set ft1 policy allowlist
 check "inject ipip-ok from a stranger: allowlist drops all" \
 	inject "$B" 192.168.70.66 192.168.70.1 ipip-ok 5 "$A" ft1 drop_not_allowed 5
+check "inject 6in4-ok from a stranger: allowlist drops all" \
+	inject "$B" 192.168.70.66 192.168.70.1 6in4-ok 5 "$A" ft1 drop_not_allowed 5
+check "inject ipip-inner-ihl from a stranger: allowlist first, nothing parsed" \
+	inject "$B" 192.168.70.66 192.168.70.1 ipip-inner-ihl 3 "$A" ft1 drop_not_allowed 3
 inA "$FTCTL" link set ft1 policy open
 inB "$FTCTL" link set ft0 policy allowlist
 check "inject gre-ok from a stranger: allowlist drops all" \
@@ -419,6 +547,91 @@ check "inject gre-routing from a stranger: allowlist first, nothing parsed" \
 	inject "$A" 192.168.70.77 192.168.70.2 gre-routing 3 "$B" ft0 drop_not_allowed 3
 inB "$FTCTL" link set ft0 policy open
 check "ping across after the injections" ping_ok "$A" -I 10.30.1.1 10.30.2.1
+
+# ---- ECN: RFC 6040 section 4.2, decapsulation, the whole table ----
+
+# OUTER INNER RESULT: a packet with these ECN fields leaves the tunnel with
+# RESULT, or is dropped (and counted as ecn).
+ECN_DECAP_TABLE='
+not-ect not-ect not-ect
+not-ect ect1    ect1
+not-ect ect0    ect0
+not-ect ce      ce
+ect1    not-ect not-ect
+ect1    ect1    ect1
+ect1    ect0    ect1
+ect1    ce      ce
+ect0    not-ect not-ect
+ect0    ect1    ect1
+ect0    ect0    ect0
+ect0    ce      ce
+ce      not-ect drop
+ce      ect1    ce
+ce      ect0    ce
+ce      ce      ce
+'
+declare -A ecn_code=([not-ect]=0 [ect1]=1 [ect0]=2 [ce]=3)
+
+# ecn_decap_table MODE KIND NS SRC DST DEVNS DEV SEQ0 CAPTURE: inject every
+# row (2 packets, echo sequence SEQ0 + row), record each drop_ecn delta.
+ecn_decap_inject() {
+	local mode=$1 kind=$2 ns=$3 src=$4 dst=$5 devns=$6 dev=$7 seq=$8
+	local outer inner result before after
+	while read -r outer inner result; do
+		[[ -n $outer ]] || continue
+		seq=$((seq + 1))
+		before=$(dev_counter "$devns" "$dev" drop_ecn)
+		ip netns exec "$ns" "$FTINJECT" -e "$outer,$inner" -q "$seq" \
+			"$kind" "$src" "$dst" 2
+		sleep 0.1
+		after=$(dev_counter "$devns" "$dev" drop_ecn)
+		ecn_delta[$mode.$seq]=$((after - before))
+	done <<<"$ECN_DECAP_TABLE"
+}
+
+# The ECN field of the packet with echo sequence SEQ in capture FILE, or
+# "none".
+delivered_ecn() { # FILE SEQ
+	local line
+	line=$(grep -E "seq $2(,| |\$)" "$1" | head -n 1)
+	if [[ -z $line ]]; then
+		echo none
+	elif [[ $line =~ \(tos\ 0x([0-9a-f]+)[,\)] || $line =~ class\ 0x([0-9a-f]+) ]]; then
+		echo $((0x${BASH_REMATCH[1]} & 3))
+	else
+		echo 0
+	fi
+}
+
+ecn_decap_check() { # MODE FILE SEQ0
+	local mode=$1 file=$2 seq=$3 outer inner result got want
+	while read -r outer inner result; do
+		[[ -n $outer ]] || continue
+		seq=$((seq + 1))
+		got=$(delivered_ecn "$file" "$seq")
+		if [[ $result == drop ]]; then
+			check_eq "ecn decap $mode: outer $outer, inner $inner: dropped, counted as ecn" \
+				"2 none" "${ecn_delta[$mode.$seq]} $got"
+		else
+			want=${ecn_code[$result]}
+			check_eq "ecn decap $mode: outer $outer, inner $inner: delivered $result" \
+				"0 $want" "${ecn_delta[$mode.$seq]} $got"
+		fi
+	done <<<"$ECN_DECAP_TABLE"
+}
+
+declare -A ecn_delta=()
+CAPTURE_IF=ft0 capture_start "$B" "$OUT/ecn-gre.txt" "icmp and icmp[icmptype] == icmp-echo"
+ecn_decap_inject gre gre-ok "$A" 192.168.70.1 192.168.70.2 "$B" ft0 100
+capture_stop "$OUT/ecn-gre.txt" >"$OUT/ecn-gre.lines"
+CAPTURE_IF=ft1 capture_start "$A" "$OUT/ecn-ipip.txt" \
+	"(icmp and icmp[icmptype] == icmp-echo) or (icmp6 and ip6[40] == 128)"
+ecn_decap_inject ipip ipip-ok "$B" 192.168.70.2 192.168.70.1 "$A" ft1 200
+ecn_decap_inject 6in4 6in4-ok "$B" 192.168.70.2 192.168.70.1 "$A" ft1 300
+capture_stop "$OUT/ecn-ipip.txt" >"$OUT/ecn-ipip.lines"
+ecn_decap_check gre "$OUT/ecn-gre.lines" 100
+ecn_decap_check ipip "$OUT/ecn-ipip.lines" 200
+ecn_decap_check 6in4 "$OUT/ecn-ipip.lines" 300
 
 # ---- path MTU: DF on the outer header (flag 0x100), iproute2 6.1 cannot ask ----
 

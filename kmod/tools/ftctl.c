@@ -54,25 +54,12 @@ struct msg {
 static int nl_fd = -1;
 static uint32_t nl_seq;
 
-static const char *const drop_names[__FLOWTUN_DROP_MAX] = {
-	[FLOWTUN_DROP_NO_METADATA]	= "no_metadata",
-	[FLOWTUN_DROP_LOOP]		= "loop",
-	[FLOWTUN_DROP_NO_ROUTE]		= "no_route",
-	[FLOWTUN_DROP_HEADROOM]		= "headroom",
-	[FLOWTUN_DROP_PMTU]		= "pmtu",
-	[FLOWTUN_DROP_RECURSION]	= "recursion",
-	[FLOWTUN_DROP_TX_PROTO]		= "tx_proto",
-	[FLOWTUN_DROP_TRUNCATED]	= "truncated",
-	[FLOWTUN_DROP_GRE_VERSION]	= "gre_version",
-	[FLOWTUN_DROP_GRE_ROUTING]	= "gre_routing",
-	[FLOWTUN_DROP_GRE_CSUM]		= "gre_csum",
-	[FLOWTUN_DROP_UNKNOWN_PROTO]	= "unknown_proto",
-	[FLOWTUN_DROP_BAD_INNER]	= "bad_inner",
-	[FLOWTUN_DROP_NOT_ALLOWED]	= "not_allowed",
-	[FLOWTUN_DROP_ECN]		= "ecn",
-	[FLOWTUN_DROP_XFRM_POLICY]	= "xfrm_policy",
-	[FLOWTUN_DROP_NOMEM]		= "nomem",
-};
+/* The uapi header's names: one list for the module's tools and lib/. */
+static const char *const drop_names[] = FLOWTUN_DROP_NAMES_INIT;
+
+/* Reasons are appended: a reason without a name makes the array short. */
+_Static_assert(sizeof(drop_names) / sizeof(drop_names[0]) == __FLOWTUN_DROP_MAX,
+	       "a drop reason has no name in FLOWTUN_DROP_NAMES_INIT");
 
 static void __attribute__((noreturn, format(printf, 1, 2)))
 usage_error(const char *fmt, ...)

@@ -199,7 +199,11 @@ enum flowtun_drop_reason {
 	FLOWTUN_DROP_RECURSION,
 	/* tx: inner packet neither IPv4 nor IPv6, or its header malformed */
 	FLOWTUN_DROP_TX_PROTO,
-	/* rx: packet shorter than its headers say */
+	/*
+	 * rx: packet shorter than its headers say: the GRE header, the inner
+	 * IPv4 or IPv6 header, the inner IPv4 total length or IPv6 payload
+	 * length
+	 */
 	FLOWTUN_DROP_TRUNCATED,
 	/* rx: GRE version not 0 */
 	FLOWTUN_DROP_GRE_VERSION,
@@ -209,7 +213,11 @@ enum flowtun_drop_reason {
 	FLOWTUN_DROP_GRE_CSUM,
 	/* rx: GRE protocol type neither IPv4 nor IPv6 */
 	FLOWTUN_DROP_UNKNOWN_PROTO,
-	/* rx: inner header is not the protocol announced (bad version) */
+	/*
+	 * rx: inner header is not the protocol announced (its version), or
+	 * is malformed (IPv4 header length under 20, or total length under
+	 * the header length)
+	 */
 	FLOWTUN_DROP_BAD_INNER,
 	/* rx: outer source not in the peer table, policy allowlist */
 	FLOWTUN_DROP_NOT_ALLOWED,
@@ -219,10 +227,48 @@ enum flowtun_drop_reason {
 	FLOWTUN_DROP_XFRM_POLICY,
 	/* rx or tx: out of memory */
 	FLOWTUN_DROP_NOMEM,
+	/*
+	 * rx: GRE bit 4 or 5 set (RFC 1701's strict source route, or a
+	 * recursion control of 4 or more), which RFC 2784 section 2.3 says
+	 * to discard
+	 */
+	FLOWTUN_DROP_GRE_FLAGS,
 	__FLOWTUN_DROP_MAX
 };
 
 #define FLOWTUN_DROP_MAX (__FLOWTUN_DROP_MAX - 1)
+
+/*
+ * The name of every drop reason, as an array initializer for user space
+ * that prints counters (the one list; tools must not keep their own):
+ *
+ *	static const char *const names[] = FLOWTUN_DROP_NAMES_INIT;
+ *
+ * It needs C99 designated initializers where it is expanded. A new reason
+ * is appended to enum flowtun_drop_reason, to enum flowtun_stats_attr and
+ * here, so an array sized by this initializer has __FLOWTUN_DROP_MAX
+ * entries exactly when the list is complete.
+ */
+#define FLOWTUN_DROP_NAMES_INIT {				\
+	[FLOWTUN_DROP_NO_METADATA]	= "no_metadata",	\
+	[FLOWTUN_DROP_LOOP]		= "loop",		\
+	[FLOWTUN_DROP_NO_ROUTE]		= "no_route",		\
+	[FLOWTUN_DROP_HEADROOM]		= "headroom",		\
+	[FLOWTUN_DROP_PMTU]		= "pmtu",		\
+	[FLOWTUN_DROP_RECURSION]	= "recursion",		\
+	[FLOWTUN_DROP_TX_PROTO]		= "tx_proto",		\
+	[FLOWTUN_DROP_TRUNCATED]	= "truncated",		\
+	[FLOWTUN_DROP_GRE_VERSION]	= "gre_version",	\
+	[FLOWTUN_DROP_GRE_ROUTING]	= "gre_routing",	\
+	[FLOWTUN_DROP_GRE_CSUM]		= "gre_csum",		\
+	[FLOWTUN_DROP_UNKNOWN_PROTO]	= "unknown_proto",	\
+	[FLOWTUN_DROP_BAD_INNER]	= "bad_inner",		\
+	[FLOWTUN_DROP_NOT_ALLOWED]	= "not_allowed",	\
+	[FLOWTUN_DROP_ECN]		= "ecn",		\
+	[FLOWTUN_DROP_XFRM_POLICY]	= "xfrm_policy",	\
+	[FLOWTUN_DROP_NOMEM]		= "nomem",		\
+	[FLOWTUN_DROP_GRE_FLAGS]	= "gre_flags",		\
+}
 
 /* Attributes nested in FLOWTUN_PEER_A_STATS and FLOWTUN_A_STATS; all u64. */
 enum flowtun_stats_attr {
@@ -250,6 +296,7 @@ enum flowtun_stats_attr {
 	FLOWTUN_STATS_A_DROP_ECN,
 	FLOWTUN_STATS_A_DROP_XFRM_POLICY,
 	FLOWTUN_STATS_A_DROP_NOMEM,
+	FLOWTUN_STATS_A_DROP_GRE_FLAGS,
 	__FLOWTUN_STATS_A_MAX
 };
 
