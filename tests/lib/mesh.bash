@@ -25,6 +25,15 @@ mesh_host() {
 	ip -n "$ns" addr add "fd20:$i::1/128" dev lo nodad
 }
 
+# mesh_hosts I...: the bridge and hosts I... on it.
+mesh_hosts() {
+	local i
+	mesh_switch
+	for i in "$@"; do
+		mesh_host "$i"
+	done
+}
+
 # mesh_list MODE I...: the peer list of hosts I... over a MODE device (gre
 # peers get an id; ipip ones cannot carry one and carry IPv4 only).
 mesh_list() {

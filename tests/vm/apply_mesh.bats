@@ -7,10 +7,7 @@ load ../lib/common
 load ../lib/mesh
 
 setup() {
-	mesh_switch
-	for i in 1 2 3 4; do
-		mesh_host "$i"
-	done
+	mesh_hosts 1 2 3 4
 	LIST=$BATS_TEST_TMPDIR/mesh.json
 }
 

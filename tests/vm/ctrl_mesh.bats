@@ -12,10 +12,7 @@ load ../lib/ctrl
 declare -a PID SOCK
 
 setup() {
-	mesh_switch
-	for i in 1 2 3 4 5 6; do
-		mesh_host "$i"
-	done
+	mesh_hosts 1 2 3 4 5 6
 	LIST=$BATS_TEST_TMPDIR/mesh.json
 }
 

@@ -9,12 +9,10 @@
 load ../lib/common
 load ../lib/mesh
 load ../lib/ctrl
-
-KO=$REPO/kmod/flowtun.ko
+load ../lib/kmod
 
 setup_file() {
-	modprobe -r ip_gre 2>/dev/null || true
-	modprobe -a gre tunnel4 tunnel6
+	kmod_setup_file
 }
 
 teardown_file() {
@@ -22,11 +20,8 @@ teardown_file() {
 }
 
 setup() {
-	lsmod | grep -q '^flowtun ' || insmod "$KO"
-	mesh_switch
-	for i in 1 2 3 9; do
-		mesh_host "$i"
-	done
+	kmod_load
+	mesh_hosts 1 2 3 9
 	LIST=$BATS_TEST_TMPDIR/mesh.json
 }
 
