@@ -189,6 +189,52 @@ not_steered() {
 	not_steered 3 3
 }
 
+# steer_targets6: steer_targets' IPv6 side: C1 and C2 both hold fd40:9::1,
+# which B reaches by table 101 (C1) or 102 (C2) only; unreachable in main.
+steer_targets6() {
+	local i c
+	ip netns exec "$B" sysctl -qw net.ipv6.conf.all.forwarding=1
+	for i in 1 2; do
+		c=C$i
+		c=${!c}
+		ip -n "$B" addr add "fd41:$i::1/64" dev "b$i" nodad
+		ip -n "$c" addr add "fd41:$i::2/64" dev "c$i" nodad
+		ip -n "$c" addr add fd40:9::1/128 dev lo nodad
+		ip -n "$c" route add default via "fd41:$i::1"
+		ip -n "$B" route add fd40:9::/64 via "fd41:$i::2" dev "b$i" table "10$i"
+	done
+	ip -n "$B" route add unreachable fd40:9::/64
+}
+
+# icmp6_echos NS: IPv6 echo requests NS has received.
+icmp6_echos() {
+	ip netns exec "$1" awk '$1 == "Icmp6InEchos" { print $2 }' /proc/net/snmp6
+}
+
+@test "ip -6 rule tun_id steers IPv6 inside GRE by key, too" {
+	steer_targets
+	steer_targets6
+	for ns in "$A" "$B"; do
+		tctl -n "$ns" dev add ft0 mode gre datapath kmod
+		assert_success
+	done
+	ip -n "$A" addr add fd40:1::1/128 dev lo nodad
+	tctl -n "$B" route add fd40:1::/64 id 200 dst 192.168.90.1 dev ft0
+	assert_success
+	ip -n "$B" -6 rule add tun_id 257 lookup 101 pref 101
+	ip -n "$B" -6 rule add tun_id 258 lookup 102 pref 102
+	for key in 257 258 259; do
+		tctl -n "$A" route replace fd40:9::/64 id "$key" dst 192.168.90.2 dev ft0
+		assert_success
+		run ip netns exec "$A" ping -6 -q -c 3 -i 0.2 -W 2 -I fd40:1::1 fd40:9::1
+		if ((key == 259)); then assert_failure; else assert_success; fi
+	done
+	run icmp6_echos "$C1"
+	assert_output 3
+	run icmp6_echos "$C2"
+	assert_output 3
+}
+
 @test "ip rule tun_id tells two IPIP peers apart by their peer ids; a remote not in the table is not steered" {
 	steer_targets
 	for ns in "$A" "$B"; do
