@@ -156,10 +156,12 @@ check-host-asan: asan
 check-vm: all kmod
 	tests/vm/vm-run.sh --timeout 1500 -- bats --print-output-on-failure tests/vm
 
-# Two kernels side by side, for what one kernel cannot hold: flowtun and
-# ip_gre each want the one GRE version-0 slot.
+# Two kernels side by side, for what one kernel cannot hold (flowtun and
+# ip_gre each want the one GRE version-0 slot) and for the module on both
+# ends of a real link: flowtun against in-tree gre, then flowtun against
+# flowtun (GRE, IPIP), in one boot of the two guests.
 check-vm-pair: all kmod
-	tests/vm/vm-run.sh --pair --timeout 600 -- tests/vm/pair/gre_interop.sh
+	tests/vm/vm-run.sh --pair --timeout 900 -- tests/vm/pair/run.sh
 
 check-docs:
 	mandoc -Tlint -W warning man/*.[0-9]
