@@ -7,17 +7,14 @@
 # is unloaded first, and reloaded by the tests that follow as they need it.
 
 load ../lib/common
-
-KO=$REPO/kmod/flowtun.ko
+load ../lib/kmod
 
 setup_file() {
-	# Earlier suites leave ip_gre loaded; its namespaces (and devices) are gone.
-	modprobe -r ip_gre 2>/dev/null || true
-	modprobe -a gre tunnel4 tunnel6
+	kmod_setup_file
 }
 
 setup() {
-	lsmod | grep -q '^flowtun ' || insmod "$KO"
+	kmod_load
 	new_ns A
 	new_ns B
 	ip link add va netns "$A" type veth peer name vb netns "$B"
