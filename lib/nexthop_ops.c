@@ -118,10 +118,13 @@ int tctl_nexthop_del(struct tctl_nl *nl, uint32_t id, struct tctl_err *err)
 	const struct tctl_route *one = NULL;
 	struct tctl_state st;
 	int ret = tctl_state_read(nl, &st, err);
+	size_t users;
 
-	if (!ret)
-		ret = tctl_nexthop_del_check(id, &st.nhs, users_of(&st.routes, id, &one), one,
-					     err);
+	if (!ret) {
+		/* Counted first: the check is passed the route it found. */
+		users = users_of(&st.routes, id, &one);
+		ret = tctl_nexthop_del_check(id, &st.nhs, users, one, err);
+	}
 	if (!ret)
 		ret = tctl_nl_request(nl, tctl_nexthop_msg_del(id), err, "deleting nexthop %u",
 				      id);
