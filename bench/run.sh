@@ -66,7 +66,7 @@ prepare() {
 
 	d=$OUT/n$n-k$k
 	mkdir -p "$d"
-	[[ -e $d/teardown.txt ]] && return
+	[[ -e $d/teardown.txt && -e $d/tctl-batch.txt ]] && return
 	echo "bench: preparing $n peers x $k prefixes" >&2
 	"$GEN" "$n" -k "$k" -d v0 --unmanaged >"$d/list.json"
 	# The self node keeps its own entry; everything else goes on teardown.
@@ -76,6 +76,7 @@ prepare() {
 	"$TUNNELCTL" -n "$NS" -j diff "$d/list.json" --self p0 >"$d/plan.json" || true
 	plan_to_raw <"$d/plan.json" >"$d/raw-add.txt"
 	plan_to_ip <"$d/plan.json" >"$d/ip-add.txt"
+	plan_to_batch <"$d/plan.json" >"$d/tctl-batch.txt"
 	jq -r '.routes | reverse | .[] | "delrt \(.route.dst)"' "$d/plan.json" >"$d/raw-del.txt"
 	jq -r '.nexthops[] | "delnh \(.nexthop.id)"' "$d/plan.json" >>"$d/raw-del.txt"
 	[[ ${3:-} == plot-only ]] && { touch "$d/teardown.txt"; return; }
@@ -124,6 +125,14 @@ plan_to_ip() {
 	       (.routes[] | "route add \(.route.dst) nhid \(.route.nhid) proto 157")'
 }
 
+# The same nexthops and routes as tunnelctl -b lines: what an operator's
+# script would write one command at a time.
+plan_to_batch() {
+	jq -r '(.nexthops[] | .nexthop as $h
+	        | "nexthop add \($h.id) id \($h.encap.id) dst \($h.encap.dst) ttl \($h.encap.ttl)\(if $h.encap.key then " key" else "" end) dev v0 family \($h.family)"),
+	       (.routes[] | "route add \(.route.dst) nhid \(.route.nhid)")'
+}
+
 # From empty only: more points for the plot.
 run_plot_size() {
 	local n=$1 d
@@ -156,6 +165,13 @@ run_size() {
 	fresh_ns
 	if [[ $k == 1 ]]; then
 		measure "ipbatch,$key" ip -n "$NS" -batch "$d/ip-add.txt"
+		fresh_ns
+		# tunnelctl -b: one command a line, each checked, sent batched.
+		measure "tbatch,$key" "$TUNNELCTL" -n "$NS" -b "$d/tctl-batch.txt"
+		[[ $(ip -n "$NS" route show proto 157 | wc -l) -eq $(((n - 1) * k)) ]] || {
+			echo "bench: tunnelctl -b did not write every route" >&2
+			exit 1
+		}
 		fresh_ns
 	fi
 	measure "raw,$key" "$RAWNL" write "$NS" "$d/raw-add.txt"
@@ -214,6 +230,10 @@ report() {
 			row "$n x $k" "rawnl write (the floor)" "raw,$key" "$objs" "" ""
 			[[ -n ${T[ipbatch,$key]:-} ]] &&
 				row "$n x $k" "ip -batch, same objects" "ipbatch,$key" "$objs" "apply,$key" "tunnelctl"
+			if [[ -n ${T[tbatch,$key]:-} ]]; then
+				row "$n x $k" "tunnelctl -b, same objects, one command a line" "tbatch,$key" "$objs" "apply,$key" "tunnelctl apply"
+				row "$n x $k" "ip -batch against tunnelctl -b" "ipbatch,$key" "$objs" "tbatch,$key" "tunnelctl -b"
+			fi
 			row "$n x $k" "tunnelctl apply, no-op" "noop,$key" 0 "ipshow,$key" "ip -j route show"
 			row "$n x $k" "ip -j route show" "ipshow,$key" 0 "" ""
 			t=$(awk -v a="$(median "${T[rawdump,$key]}")" -v b="$(median "${T[rawchange,$key]}")" 'BEGIN { print a + b }')

@@ -22,8 +22,11 @@ struct tctl_ft;
 struct cli {
 	bool json;
 	bool pretty;
+	bool in_shell;		/* commands come from the interactive shell */
 	const char *netns;
+	/* The prefix of messages: "tunnelctl", or "tunnelctl: FILE:LINE" in a batch. */
 	const char *prog;
+	const char *name;	/* "tunnelctl", for usage lines */
 	struct tctl_nl *nl;	/* opened on first use */
 	struct tctl_ft *ft;	/* the flowtun family's socket, opened on first use */
 };
@@ -74,6 +77,27 @@ int cli_usage_error(const struct cli *cli, const struct tctl_syntax *syn,
 		    const struct tctl_err *err);
 
 int cli_help(const char *prog, int argc, char **argv);
+
+/* Run one command line (OBJECT VERB ARGS, or help, shell, __complete). */
+int cli_run(struct cli *cli, int argc, char **argv);
+
+/*
+ * Completion: after the words argv[0..argc-1), the last being the one
+ * typed so far (empty for a new word), call emit for every word that may
+ * come next: commands, keywords, and names read from the kernel.
+ * CLI_COMPLETE_FILES stands for "a file name": the caller completes those.
+ */
+#define CLI_COMPLETE_FILES "__files__"
+typedef void (*cli_complete_cb)(const char *word, void *arg);
+void cli_complete_words(struct cli *cli, int argc, char **argv, cli_complete_cb emit,
+			void *arg);
+/* tunnelctl __complete WORD...: the same, one word a line on stdout. */
 int cli_complete(struct cli *cli, int argc, char **argv);
+
+/* The interactive shell (cli/shell.c); its exit status. */
+int cli_shell(struct cli *cli);
+
+/* Batch mode (cli/batch.c): the commands of file ("-": stdin), one a line. */
+int cli_batch(struct cli *cli, const char *file, bool force);
 
 #endif

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../lib/nl_flowtun.h"
 #include "../lib/number.h"
@@ -78,21 +79,23 @@ int cli_usage_error(const struct cli *cli, const struct tctl_syntax *syn,
 	tctl_syntax_usage(syn, usage, sizeof(usage));
 	fprintf(stderr, "%s: %s%s%s: %s\n", cli->prog, syn->object, syn->verb[0] ? " " : "",
 		syn->verb, err->msg);
-	fprintf(stderr, "Usage: %s %s\n", cli->prog, usage);
+	fprintf(stderr, "Usage: %s %s\n", cli->name, usage);
 	if (syn->usage_extra)
-		fprintf(stderr, "       %s %s\n", cli->prog, syn->usage_extra);
+		fprintf(stderr, "       %s %s\n", cli->name, syn->usage_extra);
 	return EXIT_USAGE;
 }
 
 static void usage_short(FILE *f, const char *prog)
 {
 	fprintf(f, "Usage: %s [-j|--json] [-p|--pretty] [-n|--netns NAME] [--proto N] "
-		"OBJECT COMMAND ...\n       %s help [OBJECT]\n", prog, prog);
+		"OBJECT COMMAND ...\n       %s [OPTIONS] -b FILE [--force]\n"
+		"       %s [OPTIONS] shell\n       %s help [OBJECT]\n", prog, prog, prog, prog);
 }
 
-static int unknown_word(const char *prog, const char *what, const char *word,
+static int unknown_word(const struct cli *cli, const char *what, const char *word,
 			const char *const *cands, size_t n)
 {
+	const char *prog = cli->prog;
 	const char *near = tctl_closest(word, cands, n);
 
 	if (near)
@@ -100,11 +103,11 @@ static int unknown_word(const char *prog, const char *what, const char *word,
 			word, near);
 	else
 		fprintf(stderr, "%s: unknown %s \"%s\"\n", prog, what, word);
-	usage_short(stderr, prog);
+	usage_short(stderr, cli->name);
 	return EXIT_USAGE;
 }
 
-static int unknown_object(const char *prog, const char *word)
+static int unknown_object(const struct cli *cli, const char *word)
 {
 	const char *cands[16];
 	size_t n = 0;
@@ -112,10 +115,11 @@ static int unknown_object(const char *prog, const char *word)
 	for (size_t i = 0; cli_objects[i] && n < 14; i++)
 		cands[n++] = cli_objects[i]->name;
 	cands[n++] = "help";
-	return unknown_word(prog, "object", word, cands, n);
+	cands[n++] = "shell";
+	return unknown_word(cli, "object", word, cands, n);
 }
 
-static int unknown_verb(const char *prog, const struct cli_object *o, const char *word)
+static int unknown_verb(const struct cli *cli, const struct cli_object *o, const char *word)
 {
 	const char *cands[16];
 	char what[64];
@@ -124,10 +128,10 @@ static int unknown_verb(const char *prog, const struct cli_object *o, const char
 	for (size_t i = 0; o->verbs[i].syn && n < 15; i++)
 		cands[n++] = o->verbs[i].syn->verb;
 	snprintf(what, sizeof(what), "%s command", o->name);
-	return unknown_word(prog, what, word, cands, n);
+	return unknown_word(cli, what, word, cands, n);
 }
 
-static int run_command(struct cli *cli, int argc, char **argv)
+int cli_run(struct cli *cli, int argc, char **argv)
 {
 	const struct cli_object *o = cli_find_object(argv[0]);
 	const struct cli_verb *v;
@@ -136,25 +140,28 @@ static int run_command(struct cli *cli, int argc, char **argv)
 	struct tctl_err err;
 
 	if (!strcmp(argv[0], "help"))
-		return cli_help(cli->prog, argc - 1, argv + 1);
+		return cli_help(cli->name, argc - 1, argv + 1);
 	if (!strcmp(argv[0], "__complete"))
 		return cli_complete(cli, argc - 1, argv + 1);
+	if (!strcmp(argv[0], "shell") && !cli->in_shell)
+		return argc > 1 ? unknown_word(cli, "shell argument", argv[1], NULL, 0)
+				: cli_shell(cli);
 	if (!o)
-		return unknown_object(cli->prog, argv[0]);
+		return unknown_object(cli, argv[0]);
 	tctl_err_clear(&err);
 	if (o->direct) {
 		if (argc > 1 && !strcmp(argv[1], "help"))
-			return cli_help(cli->prog, 1, argv);
+			return cli_help(cli->name, 1, argv);
 		if (tctl_args_parse(o->direct->syn, argc - 1, argv + 1, &a, &err))
 			return cli_usage_error(cli, o->direct->syn, &err);
 		return o->direct->run(cli, &a);
 	}
 	verb = argc > 1 ? argv[1] : o->default_verb;
 	if (!strcmp(verb, "help"))
-		return cli_help(cli->prog, 1, argv);
+		return cli_help(cli->name, 1, argv);
 	v = cli_find_verb(o, verb);
 	if (!v)
-		return unknown_verb(cli->prog, o, verb);
+		return unknown_verb(cli, o, verb);
 	if (tctl_args_parse(v->syn, argc > 1 ? argc - 2 : 0, argv + 2, &a, &err))
 		return cli_usage_error(cli, v->syn, &err);
 	return v->run(cli, &a);
@@ -184,15 +191,19 @@ int main(int argc, char **argv)
 		{ "proto", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "batch", required_argument, NULL, 'b' },
+		{ "force", no_argument, NULL, 'F' },
 		{ 0 }
 	};
-	struct cli cli = { .prog = "tunnelctl" };
+	struct cli cli = { .prog = "tunnelctl", .name = "tunnelctl" };
+	const char *batch = NULL;
+	bool force = false;
 	int c, ret;
 
 	if (getenv("TUNNELCTL_PROTO") && set_proto(cli.prog, getenv("TUNNELCTL_PROTO")))
 		return EXIT_USAGE;
 	/* '+': stop at the first non-option, so "route del 10.0.0.0/8" is safe. */
-	while ((c = getopt_long(argc, argv, "+jpn:hV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+jpn:hVb:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			cli.json = true;
@@ -212,16 +223,34 @@ int main(int argc, char **argv)
 		case 'V':
 			printf("tunnelctl %s\n", TUNNELCTL_VERSION);
 			return EXIT_OK;
+		case 'b':
+			batch = optarg;
+			break;
+		case 'F':
+			force = true;
+			break;
 		default:
 			usage_short(stderr, cli.prog);
 			return EXIT_USAGE;
 		}
 	}
-	if (optind >= argc) {
-		usage_short(stderr, cli.prog);
+	if (batch || force) {
+		if (!batch || optind < argc) {
+			fprintf(stderr, "%s: %s\n", cli.prog, batch ? "-b FILE takes no command "
+				"after it" : "--force is for batch mode (-b FILE)");
+			usage_short(stderr, cli.name);
+			return EXIT_USAGE;
+		}
+		ret = cli_batch(&cli, batch, force);
+	} else if (optind < argc) {
+		ret = cli_run(&cli, argc - optind, argv + optind);
+	} else if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+		/* Only a terminal gets the shell: a script without one must not wait. */
+		ret = cli_shell(&cli);
+	} else {
+		usage_short(stderr, cli.name);
 		return EXIT_USAGE;
 	}
-	ret = run_command(&cli, argc - optind, argv + optind);
 	tctl_nl_close(cli.nl);
 	tctl_ft_close(cli.ft);
 	return ret;

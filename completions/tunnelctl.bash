@@ -22,6 +22,12 @@ _tunnelctl() {
 	--proto)
 		return
 		;;
+	-b|--batch)
+		# A batch file, or - for stdin.
+		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		compopt -o filenames 2>/dev/null || true
+		return
+		;;
 	esac
 
 	# Global options come before the object; -n NAME is kept for __complete.
@@ -36,6 +42,10 @@ _tunnelctl() {
 			global+=(--proto "${COMP_WORDS[i+1]}")
 			((i++))
 			;;
+		-b|--batch)
+			# Batch mode takes no command: nothing more to complete.
+			return
+			;;
 		-*)
 			;;
 		*)
@@ -46,7 +56,7 @@ _tunnelctl() {
 	done
 
 	if ((start == 0)) && [[ $cur == -* ]]; then
-		mapfile -t COMPREPLY < <(compgen -W "-j --json -p --pretty -n --netns --proto -h --help -V --version" -- "$cur")
+		mapfile -t COMPREPLY < <(compgen -W "-j --json -p --pretty -n --netns --proto -b --batch --force -h --help -V --version" -- "$cur")
 		return
 	fi
 	if ((start > 0)); then

@@ -17,14 +17,40 @@ static bool owned(const struct tctl_nexthop *nh)
 	return nh->protocol == tctl_own_proto();
 }
 
+int tctl_nexthop_add_check(struct tctl_nexthop *nh, const struct tctl_dev_list *devs,
+			   const struct tctl_nexthop_list *nhs, bool replace,
+			   struct tctl_err *err)
+{
+	const struct tctl_nexthop *cur;
+	const struct tctl_dev *d;
+	char what[64], proto[32];
+	int ret;
+
+	d = tctl_dev_list_find(devs, nh->dev);
+	snprintf(what, sizeof(what), "nexthop %u (family %s)", nh->id,
+		 nh->family == AF_INET6 ? "inet6" : "inet");
+	if (!d)
+		return tctl_err_state(err, ENODEV, "device \"%s\" does not exist", nh->dev);
+	nh->oif = d->ifindex;
+	ret = tctl_encap_check(&nh->encap, nh->family, d, what, err);
+	if (ret)
+		return ret;
+	cur = tctl_nexthop_list_find(nhs, nh->id);
+	if (cur && !owned(cur))
+		return tctl_err_state(err, EEXIST, "nexthop %u exists and belongs to protocol "
+				      "%s, not tunnelctl; it is left as it is", nh->id,
+				      tctl_proto_name(cur->protocol, proto, sizeof(proto)));
+	if (cur && !replace)
+		return tctl_err_state(err, EEXIST, "nexthop %u already exists; use 'tunnelctl "
+				      "nexthop replace' to change it", nh->id);
+	return 0;
+}
+
 int tctl_nexthop_add(struct tctl_nl *nl, struct tctl_nexthop *nh, bool replace,
 		     struct tctl_err *err)
 {
 	struct tctl_dev_list devs = { 0 };
 	struct tctl_nexthop_list nhs = { 0 };
-	const struct tctl_nexthop *cur;
-	const struct tctl_dev *d;
-	char what[64], proto[32];
 	int ret;
 
 	/* Devices and nexthops only: a write of one nexthop reads no routes. */
@@ -32,37 +58,22 @@ int tctl_nexthop_add(struct tctl_nl *nl, struct tctl_nexthop *nh, bool replace,
 	if (!ret) {
 		ret = tctl_nexthop_dump(nl, &devs, &nhs, err);
 		if (ret == -EOPNOTSUPP || ret == -EINVAL)
-			ret = tctl_err_state(err, EOPNOTSUPP, "this kernel has no nexthop "
-					     "objects (Linux 5.3 or later is needed)");
+			ret = tctl_err_nexthops_unsupported(err);
 	}
-	if (ret)
-		goto out;
-	d = tctl_dev_list_find(&devs, nh->dev);
-	snprintf(what, sizeof(what), "nexthop %u (family %s)", nh->id,
-		 nh->family == AF_INET6 ? "inet6" : "inet");
-	if (!d) {
-		ret = tctl_err_state(err, ENODEV, "device \"%s\" does not exist", nh->dev);
-		goto out;
-	}
-	nh->oif = d->ifindex;
-	ret = tctl_encap_check(&nh->encap, nh->family, d, what, err);
-	if (ret)
-		goto out;
-	cur = tctl_nexthop_list_find(&nhs, nh->id);
-	if (cur && !owned(cur))
-		ret = tctl_err_state(err, EEXIST, "nexthop %u exists and belongs to protocol "
-				     "%s, not tunnelctl; it is left as it is", nh->id,
-				     tctl_proto_name(cur->protocol, proto, sizeof(proto)));
-	else if (cur && !replace)
-		ret = tctl_err_state(err, EEXIST, "nexthop %u already exists; use 'tunnelctl "
-				     "nexthop replace' to change it", nh->id);
+	if (!ret)
+		ret = tctl_nexthop_add_check(nh, &devs, &nhs, replace, err);
 	if (!ret)
 		ret = tctl_nl_request(nl, tctl_nexthop_msg_new(nh, replace), err, "nexthop %u",
 				      nh->id);
-out:
 	tctl_nexthop_list_free(&nhs);
 	tctl_dev_list_free(&devs);
 	return ret;
+}
+
+int tctl_err_nexthops_unsupported(struct tctl_err *err)
+{
+	return tctl_err_state(err, EOPNOTSUPP, "this kernel has no nexthop objects (Linux "
+			      "5.3 or later is needed)");
 }
 
 /* How many routes use nexthop id, and one of them for the message. */
@@ -80,40 +91,43 @@ static size_t users_of(const struct tctl_route_list *routes, uint32_t id,
 	return n;
 }
 
+int tctl_nexthop_del_check(uint32_t id, const struct tctl_nexthop_list *nhs,
+			   size_t users, const struct tctl_route *one, struct tctl_err *err)
+{
+	const struct tctl_nexthop *cur = tctl_nexthop_list_find(nhs, id);
+	char proto[32], what[128];
+
+	if (!cur)
+		return tctl_err_state(err, ESRCH, "no nexthop %u", id);
+	if (!owned(cur))
+		return tctl_err_state(err, EPERM, "nexthop %u belongs to protocol %s, not "
+				      "tunnelctl; it is left as it is", id,
+				      tctl_proto_name(cur->protocol, proto, sizeof(proto)));
+	/* The kernel would delete those routes with it, whoever owns them. */
+	if (users)
+		return tctl_err_state(err, EBUSY, "nexthop %u is used by %zu route%s, %s %s; "
+				      "delete %s first", id, users, users == 1 ? "" : "s",
+				      users == 1 ? "" : "among them",
+				      tctl_route_describe(one, what, sizeof(what)),
+				      users == 1 ? "it" : "them");
+	return 0;
+}
+
 int tctl_nexthop_del(struct tctl_nl *nl, uint32_t id, struct tctl_err *err)
 {
 	const struct tctl_route *one = NULL;
-	const struct tctl_nexthop *cur;
-	char proto[32], what[128];
 	struct tctl_state st;
-	size_t n;
 	int ret = tctl_state_read(nl, &st, err);
+	size_t users;
 
-	if (ret)
-		goto out;
-	cur = tctl_nexthop_list_find(&st.nhs, id);
-	if (!cur) {
-		ret = tctl_err_state(err, ESRCH, "no nexthop %u", id);
-		goto out;
+	if (!ret) {
+		/* Counted first: the check is passed the route it found. */
+		users = users_of(&st.routes, id, &one);
+		ret = tctl_nexthop_del_check(id, &st.nhs, users, one, err);
 	}
-	if (!owned(cur)) {
-		ret = tctl_err_state(err, EPERM, "nexthop %u belongs to protocol %s, not "
-				     "tunnelctl; it is left as it is", id,
-				     tctl_proto_name(cur->protocol, proto, sizeof(proto)));
-		goto out;
-	}
-	/* The kernel would delete those routes with it, whoever owns them. */
-	n = users_of(&st.routes, id, &one);
-	if (n) {
-		ret = tctl_err_state(err, EBUSY, "nexthop %u is used by %zu route%s, %s %s; "
-				     "delete %s first", id, n, n == 1 ? "" : "s",
-				     n == 1 ? "" : "among them",
-				     tctl_route_describe(one, what, sizeof(what)),
-				     n == 1 ? "it" : "them");
-		goto out;
-	}
-	ret = tctl_nl_request(nl, tctl_nexthop_msg_del(id), err, "deleting nexthop %u", id);
-out:
+	if (!ret)
+		ret = tctl_nl_request(nl, tctl_nexthop_msg_del(id), err, "deleting nexthop %u",
+				      id);
 	tctl_state_free(&st);
 	return ret;
 }

@@ -34,8 +34,7 @@ static int read_table(struct tctl_nl *nl, int family, uint32_t table, int oif,
 	return tctl_route_dump(nl, &f, devs, out, err);
 }
 
-/* Refuse when the slot (table, prefix, metric) holds a route we may not touch. */
-static int check_slot(const struct tctl_route *r, const struct tctl_route_list *cur,
+int tctl_route_slot_check(const struct tctl_route *r, const struct tctl_route_list *cur,
 		      bool replace, struct tctl_err *err)
 {
 	char what[256], proto[32];
@@ -75,7 +74,7 @@ int tctl_route_add(struct tctl_nl *nl, struct tctl_route *r, bool replace,
 	if (!ret)
 		ret = read_table(nl, r->dst.addr.family, r->table, 0, &devs, &cur, err);
 	if (!ret)
-		ret = check_slot(r, &cur, replace, err);
+		ret = tctl_route_slot_check(r, &cur, replace, err);
 	if (ret)
 		goto out;
 	msg = tctl_route_msg_new(r, replace);
@@ -108,8 +107,7 @@ static int filter_oif(const struct tctl_route_filter *f, const struct tctl_dev_l
 	return 0;
 }
 
-/* The one owned route among the matches, or an error that says why not. */
-static int pick_owned(const struct tctl_route_filter *f, const struct tctl_route_list *cur,
+int tctl_route_pick_owned(const struct tctl_route_filter *f, const struct tctl_route_list *cur,
 		      const struct tctl_route **pick, struct tctl_err *err)
 {
 	const struct tctl_route *foreign = NULL;
@@ -162,7 +160,7 @@ int tctl_route_del(struct tctl_nl *nl, const struct tctl_route_filter *f,
 	if (!ret)
 		ret = read_table(nl, f->dst.addr.family, f->table, oif, &devs, &cur, err);
 	if (!ret)
-		ret = pick_owned(f, &cur, &pick, err);
+		ret = tctl_route_pick_owned(f, &cur, &pick, err);
 	if (ret)
 		goto out;
 	*deleted = *pick;

@@ -22,6 +22,19 @@ int tctl_route_del(struct tctl_nl *nl, const struct tctl_route_filter *f,
 int tctl_route_show(struct tctl_nl *nl, const struct tctl_route_filter *f,
 		    struct tctl_route_list *out, struct tctl_err *err);
 
+/*
+ * The checks of add and del against routes already read (cur: at least
+ * every route of the same family, table and prefix), shared with batch
+ * mode's write queue.  Refuse when the slot (table, prefix, metric) holds a
+ * route r may not replace:
+ */
+int tctl_route_slot_check(const struct tctl_route *r, const struct tctl_route_list *cur,
+			  bool replace, struct tctl_err *err);
+/* The one owned route among cur that f selects, or an error that says why not. */
+int tctl_route_pick_owned(const struct tctl_route_filter *f,
+			  const struct tctl_route_list *cur, const struct tctl_route **pick,
+			  struct tctl_err *err);
+
 struct tctl_flush_result {
 	struct tctl_route_list deleted;
 	struct tctl_route_list kept;	/* encap routes of other protocols */

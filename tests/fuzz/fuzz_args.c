@@ -3,7 +3,8 @@
  * libFuzzer target: command-line words through the grammar, the argument
  * parsers, the route checks (against a fixed set of devices of every kind)
  * and completion.  Input: the first byte picks the command, the rest is
- * split into words at NUL and blank bytes.
+ * split into words at NUL and blank bytes, and also as the shell and batch
+ * mode split a line (lib/line_split.c).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #include "../../lib/dev_args.h"
+#include "../../lib/line_split.h"
 #include "../../lib/route_args.h"
 #include "../../lib/route_check.h"
 
@@ -71,6 +73,17 @@ static void exercise(const struct tctl_syntax *syn, int argc, char **argv)
 	}
 }
 
+/* The line as the shell splits it, then through the grammar. */
+static void split_line(const struct tctl_syntax *syn, const char *line)
+{
+	struct tctl_words w = { 0 };
+	struct tctl_err err;
+
+	if (!tctl_line_split(line, &w, &err) && w.n <= MAX_WORDS)
+		exercise(syn, (int)w.n, w.v);
+	tctl_words_free(&w);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -85,6 +98,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(buf, data + 1, size - 1);
 	buf[size - 1] = '\0';
+	split_line(syntaxes[data[0] % (sizeof(syntaxes) / sizeof(syntaxes[0]))], buf);
 	for (char *p = buf, *tok; argc < MAX_WORDS && (tok = strsep(&p, " \t\n")); )
 		argv[argc++] = tok;
 	exercise(syntaxes[data[0] % (sizeof(syntaxes) / sizeof(syntaxes[0]))], argc, argv);

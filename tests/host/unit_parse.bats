@@ -234,3 +234,25 @@ load ../lib/common
 	probe next route del
 	assert_output "value:route"
 }
+
+@test "line splitting (shell and batch): quotes, escapes, comments" {
+	probe split "  route add  10.0.0.0/8   dev v0  "
+	assert_output '["route","add","10.0.0.0/8","dev","v0"]'
+	probe split "a 'b c' \"d\\\"e \\\$x\" f\\ g '' \"it's\" 'say \"hi\"'"
+	assert_output '["a","b c","d\"e $x","f g","","it'"'"'s","say \"hi\""]'
+	probe split "route show # all of them"
+	assert_output '["route","show"]'
+	probe split "a#b '#c' #d"
+	assert_output '["a#b","#c"]'
+	probe split "# only a comment"
+	assert_output '[]'
+	probe split "'open"
+	assert_failure 2
+	assert_output "unterminated ' quote"
+	probe split 'say "open'
+	assert_failure 2
+	assert_output 'unterminated " quote'
+	probe split 'trailing \'
+	assert_failure 2
+	assert_output "the line ends in a backslash"
+}

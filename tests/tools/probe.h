@@ -22,6 +22,7 @@ int cmd_roundtrip(int argc, char **argv);
 int cmd_next(int argc, char **argv);
 int cmd_usage(int argc, char **argv);
 int cmd_closest(int argc, char **argv);
+int cmd_split(int argc, char **argv);
 
 /* probe_kernel.c: lib against a kernel */
 int cmd_rawdump(int argc, char **argv);

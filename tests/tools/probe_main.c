@@ -15,6 +15,7 @@
  *   libprobe next OBJECT VERB ARG...  what completion offers after ARGs
  *   libprobe usage OBJECT VERB        the usage line
  *   libprobe closest WORD CAND...     the "did you mean" pick
+ *   libprobe split LINE               the words of a shell or batch line
  *   libprobe batch NETNS DEV N BAD    N route adds (10.100.0.0/24 + i) through
  *                                     DEV in one batch, the BAD-th through a
  *                                     nonexistent ifindex; prints each outcome
@@ -41,6 +42,7 @@ static const struct {
 	{ "prefix", cmd_prefix }, { "addr", cmd_addr }, { "number", cmd_number },
 	{ "parse", cmd_parse }, { "check", cmd_check }, { "roundtrip", cmd_roundtrip },
 	{ "next", cmd_next }, { "usage", cmd_usage }, { "closest", cmd_closest },
+	{ "split", cmd_split },
 	{ "rawdump", cmd_rawdump }, { "batch", cmd_batch },
 	{ "apply-hook", cmd_apply_hook }, { "notify-listen", cmd_notify_listen },
 };

@@ -16,6 +16,7 @@
 #include "../../lib/number.h"
 #include "../../lib/route_args.h"
 #include "../../lib/route_check.h"
+#include "../../lib/line_split.h"
 #include "probe.h"
 
 static const struct tctl_syntax *const syntaxes[] = {
@@ -283,5 +284,28 @@ int cmd_closest(int argc, char **argv)
 		return 2;
 	c = tctl_closest(argv[0], (const char *const *)argv + 1, (size_t)argc - 1);
 	puts(c ? c : "-");
+	return 0;
+}
+
+int cmd_split(int argc, char **argv)
+{
+	struct tctl_words w = { 0 };
+	struct tctl_err err;
+	json_object *a;
+	int ret;
+
+	if (argc != 1)
+		return 2;
+	tctl_err_clear(&err);
+	ret = tctl_line_split(argv[0], &w, &err);
+	if (ret) {
+		tctl_words_free(&w);
+		return probe_fail(&err);
+	}
+	a = json_object_new_array();
+	for (size_t i = 0; i < w.n; i++)
+		json_object_array_add(a, json_object_new_string(w.v[i]));
+	tctl_words_free(&w);
+	probe_emit(a);
 	return 0;
 }
