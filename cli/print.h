@@ -46,6 +46,10 @@ struct tctl_mon_event;
 json_object *monitor_event_json(const struct tctl_mon_event *ev);
 void print_monitor_text(FILE *f, json_object *ev);
 
+struct tctl_findings;
+/* doctor's findings: a line each with its fix, or a JSON array. */
+void print_findings(const struct cli *cli, const struct tctl_findings *f);
+
 /* tunnelctld's status answer, in words. */
 void print_ctrl_status(json_object *st);
 /* A peer list's "problems", "FILE:LINE: PATH: message" as validate prints them. */
