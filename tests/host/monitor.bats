@@ -170,10 +170,19 @@ EOF2
 	done | ip -n "$NS" -batch -
 	kill -CONT "$MON_PID"
 	wait_for '"event":"lost"'
-	mon_stop
-	[ "$MON_STATUS" -eq 0 ]
+	# The stream goes on after it (what the buffer held, then new events).
 	run jq -r 'select(.event == "lost") | .message' <"$MON_OUT"
 	assert_output --partial "events were lost"
+	for ((i = 0; i < 600; i++)); do
+		[[ $(sed -n '/"event":"lost"/,$p' "$MON_OUT" | grep -c '"event":"add"') -gt 0 ]] && break
+		sleep 0.05
+	done
+	sed -n '/"event":"lost"/,$p' "$MON_OUT" | grep -q '"event":"add"'
+	kill -TERM "$MON_PID"
+	MON_STATUS=0
+	wait "$MON_PID" || MON_STATUS=$?
+	MON_PID=
+	[ "$MON_STATUS" -eq 0 ]
 }
 
 @test "monitor -n of a missing namespace fails clearly" {
