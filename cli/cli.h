@@ -54,6 +54,8 @@ extern const struct cli_object cli_object_apply;
 extern const struct cli_object cli_object_diff;
 extern const struct cli_object cli_object_validate;
 extern const struct cli_object cli_object_ctrl;
+extern const struct cli_object cli_object_monitor;
+extern const struct cli_object cli_object_doctor;
 
 /* Every object, for dispatch, help and completion. */
 extern const struct cli_object *const cli_objects[];

@@ -38,6 +38,18 @@ void print_plan_summary(FILE *f, json_object *summary, bool done);
 /* The plan's "conflicts", one "! conflict: ..." line each. */
 void print_conflicts_text(FILE *f, json_object *conflicts);
 
+/* "encap ip id 100 dst 192.0.2.1 ttl 9 key", from an "encap" object of the JSON. */
+void print_encap_words(FILE *f, json_object *encap);
+
+struct tctl_mon_event;
+/* One event of `monitor`: its JSON object (the -j line), and that object in words. */
+json_object *monitor_event_json(const struct tctl_mon_event *ev);
+void print_monitor_text(FILE *f, json_object *ev);
+
+struct tctl_findings;
+/* doctor's findings: a line each with its fix, or a JSON array. */
+void print_findings(const struct cli *cli, const struct tctl_findings *f);
+
 /* tunnelctld's status answer, in words. */
 void print_ctrl_status(json_object *st);
 /* A peer list's "problems", "FILE:LINE: PATH: message" as validate prints them. */

@@ -90,7 +90,7 @@ static int64_t encap_tos(json_object *e)
 	return jget_int(e, encap_v6(e) ? "tc" : "tos");
 }
 
-static void encap_words(FILE *f, json_object *e)
+void print_encap_words(FILE *f, json_object *e)
 {
 	const char *src = jget_str(e, "src");
 	int64_t ttl = encap_ttl(e), tos = encap_tos(e);
@@ -192,7 +192,7 @@ static void nhs_text(FILE *f, json_object *nhs)
 			/* One without an encap (made by hand, say) shows none. */
 			if (encap) {
 				fputc(' ', f);
-				encap_words(f, encap);
+				print_encap_words(f, encap);
 			}
 			fprintf(f, " dev %s", dev_or_dash(nh));
 		}

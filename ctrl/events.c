@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "../lib/nl_events.h"
 #include "../lib/nl_link.h"
 #include "../lib/nl_nexthop.h"
 #include "../lib/nl_route.h"
@@ -28,10 +29,6 @@
 /* Bursts settle this long before the reconcile they cause. */
 #define SETTLE 0.005
 #define RECV_BUF (256 * 1024)
-
-#ifndef SOL_NETLINK
-#define SOL_NETLINK 270
-#endif
 
 static const unsigned int groups[] = {
 	RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR,
@@ -55,38 +52,19 @@ static int filter_own(int fd, uint32_t portid)
 
 int tctld_events_open(struct tctld *d, struct tctl_err *err)
 {
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	int one = 1, size = d->cfg.rcvbuf;
-	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_ROUTE);
+	int fd;
 
-	if (fd < 0)
-		return tctl_err_set(err, TCTL_ERR_SYSTEM, errno, "event socket: %m");
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		tctl_err_set(err, TCTL_ERR_SYSTEM, errno, "event socket: bind: %m");
-		goto fail;
-	}
-	/* The exact size asked for (as root), so an overrun test can ask for little. */
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
-	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
-		if (setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &groups[i],
-			       sizeof(groups[i])) < 0) {
-			tctl_err_set(err, TCTL_ERR_SYSTEM, errno, "event socket: group %u: %m",
-				     groups[i]);
-			goto fail;
-		}
-	}
-	/* Strict checking is for requests; this socket only listens. */
-	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	/* The process is in its namespace already (-n enters it at start). */
+	if (tctl_nl_events_open(NULL, groups, sizeof(groups) / sizeof(groups[0]),
+				d->cfg.rcvbuf, &fd, err))
+		return -1;
 	if (filter_own(fd, d->own_portid) < 0) {
 		tctl_err_set(err, TCTL_ERR_SYSTEM, errno, "event socket: filter: %m");
-		goto fail;
+		close(fd);
+		return -1;
 	}
 	d->ev_fd = fd;
 	return 0;
-fail:
-	close(fd);
-	return -1;
 }
 
 /*

@@ -18,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "netns.h"
+
 /* Older uapi headers lack these; the values are ABI. */
 #ifndef NETLINK_EXT_ACK
 #define NETLINK_EXT_ACK 11
@@ -55,49 +57,6 @@ struct tctl_nl {
 	const char *who;	/* who does not answer: "the kernel" */
 	unsigned char *buf;
 };
-
-static int enter_netns(const char *name, int *saved, struct tctl_err *err)
-{
-	char path[PATH_MAX];
-	int fd;
-
-	if (!name[0] || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
-		return tctl_err_usage(err, "\"%s\" is not a valid network namespace name", name);
-	snprintf(path, sizeof(path), "/run/netns/%s", name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return tctl_err_set(err, TCTL_ERR_USAGE, errno,
-				    "network namespace \"%s\" not found (%s: %s)", name, path,
-				    strerror(errno));
-	*saved = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (*saved < 0) {
-		close(fd);
-		return tctl_err_set(err, TCTL_ERR_SYSTEM, errno,
-				    "cannot open /proc/self/ns/net: %s", strerror(errno));
-	}
-	if (setns(fd, CLONE_NEWNET) < 0) {
-		int e = errno;
-
-		close(fd);
-		close(*saved);
-		*saved = -1;
-		return tctl_err_set(err, TCTL_ERR_SYSTEM, e,
-				    "cannot enter network namespace \"%s\": %s%s", name,
-				    strerror(e), e == EPERM ? " (CAP_SYS_ADMIN is needed)" : "");
-	}
-	close(fd);
-	return 0;
-}
-
-static void leave_netns(int saved)
-{
-	if (saved < 0)
-		return;
-	/* Returning to our own namespace cannot fail once we left it. */
-	if (setns(saved, CLONE_NEWNET) < 0)
-		perror("tunnelctl: setns back");
-	close(saved);
-}
 
 static void set_opt(int fd, int level, int opt, int val)
 {
@@ -167,12 +126,12 @@ int tctl_nl_open_proto(struct tctl_nl **out, int protocol, const char *netns,
 	nl->seq = (uint32_t)time(NULL);
 	if (netns) {
 		snprintf(nl->netns, sizeof(nl->netns), "%s", netns);
-		ret = enter_netns(netns, &saved, err);
+		ret = tctl_netns_enter(netns, &saved, err);
 		if (ret)
 			goto fail;
 	}
 	ret = socket_setup(nl, protocol, err);
-	leave_netns(saved);
+	tctl_netns_leave(saved);
 	if (ret)
 		goto fail;
 	*out = nl;

@@ -101,7 +101,7 @@ int tctl_link_parse(struct nlmsghdr *nlh, struct tctl_dev *d)
 	struct nlattr *tb[IFLA_MAX + 1];
 	struct ifinfomsg *ifi;
 
-	if (nlh->nlmsg_type != RTM_NEWLINK ||
+	if ((nlh->nlmsg_type != RTM_NEWLINK && nlh->nlmsg_type != RTM_DELLINK) ||
 	    nlmsg_parse(nlh, sizeof(*ifi), tb, IFLA_MAX, link_policy) < 0)
 		return -EINVAL;
 	ifi = nlmsg_data(nlh);

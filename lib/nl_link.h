@@ -9,7 +9,7 @@
 #include "model.h"
 #include "nl.h"
 
-/* Decode one RTM_NEWLINK message; negative when it is not one we can read. */
+/* Decode one RTM_NEWLINK (or RTM_DELLINK event) message; negative when it is not one we can read. */
 int tctl_link_parse(struct nlmsghdr *nlh, struct tctl_dev *d);
 
 /* Every link of the namespace, in ifindex order. */
