@@ -186,8 +186,10 @@ flowtun_devices() {
 }
 
 # tcpdump's verbose output, one packet a line.
+# The timeout only bounds a capture that is never stopped: a loaded machine
+# takes minutes over an ECN table, and must not lose its last rows.
 capture_start() { # NS FILE FILTER [COUNT], on CAPTURE_IF (default vb)
-	ip netns exec "$1" timeout 60 tcpdump -l -nn -v -i "${CAPTURE_IF:-vb}" -c "${4:-200}" "$3" \
+	ip netns exec "$1" timeout 900 tcpdump -l -nn -v -i "${CAPTURE_IF:-vb}" -c "${4:-200}" "$3" \
 		>"$2" 2>"$2.err" &
 	CAPTURE_PID=$!
 	sleep 1.5
