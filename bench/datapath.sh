@@ -6,56 +6,66 @@
 #   tests/vm/vm-run.sh --timeout 1200 -- bench/datapath.sh   (make bench-datapath)
 #
 # Each configuration is a pair of network namespaces joined by a veth
-# (192.168.8N.1 and .2). The sender's namespace has the tunnel device and an
-# encap route to the receiver's inner address (ip route ... encap ip id 100
-# dst 192.168.8N.2 [key] dev tun); the receiver's namespace decapsulates
-# with its own device of the same kind. build/bench/udpblast sends 64-byte
-# UDP datagrams with sendmmsg for DP_SECONDS (pinned to CPU 0; the veth and
-# the receive path run there too, in softirq) and counts the datagrams its
-# sink receives (pinned to CPU 1): pps = datagrams received / seconds.
+# (192.168.8N.1 and .2). The sender's namespace has the tunnel device "tun"
+# and an encap route to the receiver's inner address (ip route ... encap ip
+# id 100 dst 192.168.8N.2 [key] dev tun); the receiver's namespace
+# decapsulates with its own device of the same kind. build/bench/udpblast
+# sends 64-byte UDP datagrams with sendmmsg, pinned to CPU 0 (the veth and
+# the whole receive path run there too, in softirq), and counts what its
+# sink receives, pinned to CPU 1: pps = datagrams received / seconds spent
+# sending to that pair.
 #
 #   IPIP  in-tree `ipip external`, flowtun "plain" (policy open, no peers)
 #         and flowtun "all on" (DP_PEERS peers in the table on both sides,
-#         the real one among them, so per-peer counters count; receive
-#         policy allowlist on both): three namespace pairs side by side,
-#         rounds interleaved, the order reversed every other repetition.
-#         (flowtun's tunnel4 handler comes first and passes on what is not
-#         for one of its devices: the in-tree rounds pay that lookup.)
-#   GRE   ip_gre and flowtun cannot both hold the GRE version-0 slot: the
-#         rounds alternate A B A B, in-tree then flowtun, with the modules
-#         swapped between rounds (rmmod flowtun; modprobe ip_gre / rmmod
-#         ip_gre; insmod flowtun.ko) and the devices made again; a flowtun
-#         round measures plain and all on. Routes set the GRE key.
+#         the other side among them, so per-peer counters count; receive
+#         policy allowlist on both): three namespace pairs side by side; in
+#         each round one sender takes turns of DP_SLICE_MS among them, so
+#         the load of the machine falls on all three alike; the first in
+#         turn rotates from round to round. (flowtun's tunnel4 handler comes
+#         first and passes on what is not for one of its devices: the
+#         in-tree pair pays that lookup.)
+#   GRE   ip_gre and flowtun cannot both hold the GRE version-0 slot: rounds
+#         alternate A B A B, in-tree then flowtun, with the modules swapped
+#         between rounds (rmmod flowtun; modprobe ip_gre / rmmod ip_gre;
+#         insmod flowtun.ko) and the devices made again; a flowtun round
+#         measures plain and all on, in turns. Routes set the GRE key.
 #
-# Every round checks that the packets went through the intended device:
-# the sender's and receiver's tunnel device counters moved by at least the
-# count, and with all on the peers' counters on both sides moved with the
-# devices' and the allowlist dropped nothing. A configuration that delivers
-# nothing, or does not check out, stops the benchmark with a non-zero exit:
-# a broken tunnel must not look like a slow one.
+# Every round checks that the packets went through the intended devices:
+# the sender's and the receiver's device counters moved by at least the
+# count, and the devices are of the intended kind; before flowtun devices
+# go, their peers (all on) counted exactly the packets the devices did and
+# the allowlist dropped none, or (plain) the tables are empty. A
+# configuration that delivers nothing, or does not check out, stops the
+# benchmark with a non-zero exit: a broken tunnel must not look slow.
 #
-#   DP_REPS=5      rounds per configuration; the median is reported
-#   DP_SECONDS=4   length of a round
-#   DP_PEERS=64    peers in each table with all on
-#   DP_ONLY=       "ipip" or "gre" to run one half
+#   DP_REPS=7        rounds per configuration; medians are reported
+#   DP_SECONDS=3     seconds of sending per configuration and round
+#   DP_SLICE_MS=100  turn length when pairs share a round
+#   DP_PEERS=16      peers in each table with all on
+#   DP_ONLY=         "ipip" or "gre" to run one half
 #
-# Prints a table of median pps and the ratios against in-tree, and the
-# verdict on the target: flowtun with all on at least 0.95x in-tree.
+# Prints a table of median pps and the ratios against in-tree (of the
+# medians, and the median of the ratios of the same round), and the verdict
+# on the target: flowtun with all on at least 0.95x in-tree.
 set -euo pipefail
 
-REPO=$(cd "$(dirname "$0")/.." && pwd)
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 KO=$REPO/kmod/flowtun.ko
 FTCTL=$REPO/kmod/tools/ftctl
 BLAST=$REPO/build/bench/udpblast
 OUT=${DP_OUT:-/tmp/dpbench}
-REPS=${DP_REPS:-5}
-SECONDS_PER_ROUND=${DP_SECONDS:-4}
-PEERS=${DP_PEERS:-64}
+REPS=${DP_REPS:-7}
+SECONDS_PER_ROUND=${DP_SECONDS:-3}
+SLICE_MS=${DP_SLICE_MS:-100}
+PEERS=${DP_PEERS:-16}
 ONLY=${DP_ONLY:-}
 TARGET=0.95
 PORT=5001
 
-declare -A PPS	# [config] -> samples (pps), in round order
+declare -A PPS		# [config] -> samples (pps), in round order
+declare -A LAST_TX LAST_RX	# [pair] -> the devices' packet counters after the last round
+RECV_PID=""
+FIFO=""
 declare -A IDX=([ii]=1 [ip]=2 [if]=3 [gi]=4 [gp]=5 [gf]=6)
 
 die() {
@@ -65,6 +75,7 @@ die() {
 
 cleanup() {
 	local p
+	[[ -z $RECV_PID ]] || kill "$RECV_PID" 2>/dev/null || true
 	for p in "${!IDX[@]}"; do
 		ip netns del "dp$p-a" 2>/dev/null || true
 		ip netns del "dp$p-b" 2>/dev/null || true
@@ -82,6 +93,9 @@ preflight() {
 	[[ $REPS =~ ^[1-9][0-9]*$ && $SECONDS_PER_ROUND =~ ^[1-9][0-9]*$ &&
 		$PEERS =~ ^[1-9][0-9]*$ ]] || die "DP_REPS, DP_SECONDS and DP_PEERS are positive integers"
 	mkdir -p "$OUT"
+	rm -f "$OUT/fifo"
+	mkfifo "$OUT/fifo"
+	exec {FIFO}<>"$OUT/fifo"
 }
 
 # pair P: namespaces dpP-a and dpP-b, a veth between them, the inner
@@ -130,7 +144,7 @@ intree_devices() {
 # flowtun devices "tun" of MODE on both sides of P; with "all", PEERS peers
 # in each table (the other side's address among them) and policy allowlist.
 flowtun_devices() {
-	local p=$1 mode=$2 all=${3:-} n=${IDX[$1]} side ns other i
+	local p=$1 mode=$2 all=${3:-} n=${IDX[$1]} side ns other
 	for side in a b; do
 		ns=dp$p-$side
 		ip netns exec "$ns" "$FTCTL" link add tun mode "$mode" >/dev/null
@@ -138,18 +152,17 @@ flowtun_devices() {
 		ip -n "$ns" link set tun up
 		[[ $all == all ]] || continue
 		[[ $side == a ]] && other=192.168.8$n.2 || other=192.168.8$n.1
-		ip netns exec "$ns" "$FTCTL" peer add tun "$other" id 100 >/dev/null
-		for ((i = 1; i < PEERS; i++)); do
-			ip netns exec "$ns" "$FTCTL" peer add tun \
-				"172.16.$((i / 250)).$((i % 250 + 1))" id $((1000 + i)) >/dev/null
-		done
+		# one shell per side: a process start costs much in the VM
+		# shellcheck disable=SC2016
+		ip netns exec "$ns" bash -c '
+			ftctl=$1 other=$2 peers=$3
+			"$ftctl" peer add tun "$other" id 100 || exit 1
+			for ((i = 1; i < peers; i++)); do
+				"$ftctl" peer add tun "172.16.$((i / 250)).$((i % 250 + 1))" id $((1000 + i)) || exit 1
+			done' - "$FTCTL" "$other" "$PEERS" >/dev/null
 		ip netns exec "$ns" "$FTCTL" link set tun policy allowlist >/dev/null
 	done
 	route "$p" "$mode"
-}
-
-devstat() { # NS COUNTER
-	ip netns exec "$1" cat "/sys/class/net/tun/statistics/$2"
 }
 
 # The value of KEY in ftctl's "key value ..." line.
@@ -160,89 +173,63 @@ ftfield() { # NS KEY ftctl-args...
 		awk -v k="$key" '{ for (i = 1; i < NF; i++) if ($i == k) { print $(i + 1); exit } }'
 }
 
-udp_rcvbuf_errors() { # NS
-	ip netns exec "$1" awk '/^Udp:/ { if (!h) { for (i = 1; i <= NF; i++) c[$i] = i; h = 1 } else print $c["RcvbufErrors"] }' /proc/net/snmp
-}
-
-# counters P: the numbers a round checks, as "name=value" words.
-counters() {
-	local p=$1 n=${IDX[$1]} a=dp$1-a b=dp$1-b
-	echo "tx=$(devstat "$a" tx_packets) rx=$(devstat "$b" rx_packets)" \
-		"rcvbuf=$(udp_rcvbuf_errors "$b")"
-	if [[ $p == ?f ]]; then
-		echo "ptx=$(ftfield "$a" tx_packets peer get tun "192.168.8$n.2")" \
-			"prx=$(ftfield "$b" rx_packets peer get tun "192.168.8$n.1")" \
-			"notallowed=$(ftfield "$b" drop_not_allowed dev get tun)"
-	fi
-	if [[ $p == ?p ]]; then
-		echo "peers=$(ftfield "$a" peers dev get tun)$(ftfield "$b" peers dev get tun)"
-	fi
-}
-
-# get NAME WORDS...: the value of NAME=... among WORDS.
-get() {
-	local name=$1 w
-	shift
-	for w in "$@"; do
-		[[ $w == "$name="* ]] && { echo "${w#*=}"; return; }
+# round CONFIG:PAIR...: one round, the pairs' senders taking turns of
+# DP_SLICE_MS in one process (CPU 0), one sink for all (CPU 1); records
+# each CONFIG's pps and checks its devices' counters.
+round() {
+	local -a cfgs pairs targets sinks sent_lines
+	local item p n i line got sent usec txb txa rxb rxa drops pps
+	for item in "$@"; do
+		cfgs+=("${item%%:*}")
+		p=${item#*:}
+		n=${IDX[$p]}
+		pairs+=("$p")
+		targets+=("dp$p-a,10.8$n.2.1,$PORT,tun")
+		sinks+=("dp$p-b,$PORT,tun")
 	done
-	echo 0
-}
-
-# measure CONFIG P: one round through pair P; records pps under CONFIG.
-measure() {
-	local cfg=$1 p=$2 n=${IDX[$2]} a=dp$2-a b=dp$2-b rpid got sent secs pps
-	local -a c0 c1
-	read -ra c0 <<<"$(counters "$p" | tr '\n' ' ')"
-	ip netns exec "$b" "$BLAST" recv "$PORT" -c 1 >"$OUT/recv" &
-	rpid=$!
-	for _ in $(seq 100); do
-		grep -q ready "$OUT/recv" 2>/dev/null && break
-		sleep 0.05
-	done
-	grep -q ready "$OUT/recv" || die "$cfg: the sink did not start"
-	ip netns exec "$a" "$BLAST" send "10.8$n.2.1" "$PORT" "$SECONDS_PER_ROUND" -c 0 \
-		>"$OUT/send" || die "$cfg: the sender failed"
+	"$BLAST" recv "${sinks[@]}" -c 1 >"$OUT/fifo" &
+	RECV_PID=$!
+	read -r -u "$FIFO" line || die "the sink did not start"
+	[[ $line == ready ]] || die "the sink did not start: $line"
+	"$BLAST" send "$SECONDS_PER_ROUND" "${targets[@]}" -c 0 -m "$SLICE_MS" \
+		>"$OUT/send" || die "${cfgs[*]}: the sender failed"
 	sleep 0.3
-	kill -TERM "$rpid"
-	wait "$rpid" || die "$cfg: the sink failed"
-	read -ra c1 <<<"$(counters "$p" | tr '\n' ' ')"
-
-	got=$(awk '/^received/ { print $2 }' "$OUT/recv")
-	sent=$(awk '/^sent/ { print $2 }' "$OUT/send")
-	secs=$(awk '/^sent/ { print $6 }' "$OUT/send")
-	verify "$cfg" "$p" "$got" c0 c1
-	pps=$(awk -v g="$got" -v s="$secs" 'BEGIN { printf "%.0f", g / s }')
-	PPS[$cfg]+="$pps "
-	printf 'datapath: %-12s %9s pps  (sent %s, received %s, dev tx +%s rx +%s, rcvbuf drops +%s)\n' \
-		"$cfg" "$pps" "$sent" "$got" \
-		"$(($(get tx "${c1[@]}") - $(get tx "${c0[@]}")))" \
-		"$(($(get rx "${c1[@]}") - $(get rx "${c0[@]}")))" \
-		"$(($(get rcvbuf "${c1[@]}") - $(get rcvbuf "${c0[@]}")))" >&2
+	kill -TERM "$RECV_PID"
+	wait "$RECV_PID" || die "${cfgs[*]}: the sink failed"
+	RECV_PID=""
+	mapfile -t sent_lines <"$OUT/send"
+	for i in "${!cfgs[@]}"; do
+		read -r _ _ _ got _ rxb _ rxa _ drops <&"$FIFO"
+		read -r _ _ _ sent _ _ _ usec _ txb _ txa <<<"${sent_lines[$i]}"
+		p=${pairs[$i]}
+		((got > 0)) || die "${cfgs[$i]}: no packet arrived (a broken tunnel, not a slow one)"
+		((txa - txb >= got)) || die "${cfgs[$i]}: the sender's tunnel device sent $((txa - txb)) packets, fewer than the $got received"
+		((rxa - rxb >= got)) || die "${cfgs[$i]}: the receiver's tunnel device received $((rxa - rxb)) packets, fewer than the $got delivered"
+		LAST_TX[$p]=$txa
+		LAST_RX[$p]=$rxa
+		pps=$((got * 1000000 / usec))
+		PPS[${cfgs[$i]}]+="$pps "
+		printf 'datapath: %-8s %8s pps  (sent %s, received %s, device tx +%s rx +%s, socket drops %s)\n' \
+			"${cfgs[$i]}" "$pps" "$sent" "$got" "$((txa - txb))" "$((rxa - rxb))" "$drops" >&2
+	done
 }
 
-# verify CONFIG P RECEIVED BEFORE AFTER: the packets went the intended way.
-verify() {
-	local cfg=$1 p=$2 got=$3 dtx drx
-	local -n before=$4 after=$5
-	((got > 0)) || die "$cfg: no packet arrived (a broken tunnel, not a slow one)"
-	dtx=$(($(get tx "${after[@]}") - $(get tx "${before[@]}")))
-	drx=$(($(get rx "${after[@]}") - $(get rx "${before[@]}")))
-	((dtx >= got)) || die "$cfg: the sender's tunnel device sent $dtx packets, fewer than the $got received"
-	((drx >= got)) || die "$cfg: the receiver's tunnel device received $drx packets, fewer than the $got delivered"
-	case $p in
-	?f)
-		local ptx prx
-		ptx=$(($(get ptx "${after[@]}") - $(get ptx "${before[@]}")))
-		prx=$(($(get prx "${after[@]}") - $(get prx "${before[@]}")))
-		((ptx == dtx)) || die "$cfg: the sender's peer counted $ptx packets, its device $dtx"
-		((prx == drx)) || die "$cfg: the receiver's peer counted $prx packets, its device $drx"
-		(($(get notallowed "${after[@]}") == 0)) || die "$cfg: the allowlist dropped packets"
-		;;
-	?p)
-		[[ $(get peers "${after[@]}") == 00 ]] || die "$cfg: the peer tables are not empty"
-		;;
-	esac
+# Before pair P's flowtun devices go: with all on, the peers counted every
+# packet their devices did and the allowlist dropped none; plain, no peer.
+check_peers() { # P
+	local p=$1 n=${IDX[$1]} ptx prx na
+	if [[ $p == ?p ]]; then
+		[[ $(ftfield "dp$p-a" peers dev get tun)$(ftfield "dp$p-b" peers dev get tun) == 00 ]] ||
+			die "pair $p: the peer tables are not empty"
+		return
+	fi
+	ptx=$(ftfield "dp$p-a" tx_packets peer get tun "192.168.8$n.2")
+	prx=$(ftfield "dp$p-b" rx_packets peer get tun "192.168.8$n.1")
+	na=$(ftfield "dp$p-b" drop_not_allowed dev get tun)
+	[[ $ptx == "${LAST_TX[$p]}" ]] || die "pair $p: the sender's peer counted $ptx packets, its device ${LAST_TX[$p]}"
+	[[ $prx == "${LAST_RX[$p]}" ]] || die "pair $p: the receiver's peer counted $prx packets, its device ${LAST_RX[$p]}"
+	[[ $na == 0 ]] || die "pair $p: the allowlist dropped $na packets"
+	echo "datapath: pair $p: peer counters tx $ptx rx $prx, equal to the devices'; allowlist drops 0" >&2
 }
 
 # The sender's packets must be on the right device kind: in-tree pairs have
@@ -276,7 +263,8 @@ paired() { # CONFIG REF
 }
 
 run_ipip() {
-	local rep order c
+	local rep
+	local -a order=(ipip-ii:ii ipip-ip:ip ipip-if:if)
 	pair ii && pair ip && pair if
 	intree_devices ii ipip
 	flowtun_devices ip ipip
@@ -285,37 +273,38 @@ run_ipip() {
 	check_kinds ip flowtun
 	check_kinds if flowtun
 	for ((rep = 1; rep <= REPS; rep++)); do
-		echo "datapath: IPIP round $rep of $REPS" >&2
-		order="ii ip if"
-		((rep % 2)) || order="if ip ii"
-		for c in $order; do
-			measure "ipip-$c" "$c"
-		done
+		echo "datapath: IPIP round $rep of $REPS (at ${SECONDS} s)" >&2
+		round "${order[@]}"
+		order=("${order[@]:1}" "${order[0]}")
 	done
+	check_peers ip
+	check_peers if
 }
 
 gre_intree_round() {
-	lsmod | grep -q '^flowtun ' && rmmod flowtun
+	if lsmod | grep -q '^flowtun '; then rmmod flowtun; fi
 	modprobe ip_gre
 	intree_devices gi gre
 	check_kinds gi gre
-	measure gre-gi gi
+	round gre-gi:gi
 	rmmod ip_gre
 }
 
 gre_flowtun_round() {
-	local rep=$1 c order
-	lsmod | grep -q '^ip_gre ' && rmmod ip_gre
-	lsmod | grep -q '^flowtun ' || insmod "$KO"
+	local rep=$1
+	if lsmod | grep -q '^ip_gre '; then rmmod ip_gre; fi
+	if ! lsmod | grep -q '^flowtun '; then insmod "$KO"; fi
 	flowtun_devices gp gre
 	flowtun_devices gf gre all
 	check_kinds gp flowtun
 	check_kinds gf flowtun
-	order="gp gf"
-	((rep % 2)) || order="gf gp"
-	for c in $order; do
-		measure "gre-$c" "$c"
-	done
+	if ((rep % 2)); then
+		round gre-gp:gp gre-gf:gf
+	else
+		round gre-gf:gf gre-gp:gp
+	fi
+	check_peers gp
+	check_peers gf
 	rmmod flowtun
 }
 
@@ -323,7 +312,7 @@ run_gre() {
 	local rep
 	pair gi && pair gp && pair gf
 	for ((rep = 1; rep <= REPS; rep++)); do
-		echo "datapath: GRE round $rep of $REPS (ip_gre, then flowtun)" >&2
+		echo "datapath: GRE round $rep of $REPS, ip_gre then flowtun (at ${SECONDS} s)" >&2
 		gre_intree_round
 		gre_flowtun_round "$rep"
 	done

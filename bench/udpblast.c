@@ -1,23 +1,35 @@
 /*
  * udpblast: the packet source and sink of bench/datapath.sh.
  *
- *   udpblast send ADDR PORT SECONDS [-s SIZE] [-c CPU]
- *        sends SIZE-byte UDP datagrams (default 64) to ADDR:PORT as fast as
- *        sendmmsg(2) takes them, in batches of 64, for SECONDS; prints
- *        "sent N errors E seconds S". The route to ADDR decides the path
- *        (an encap route through a tunnel device, in the benchmark).
- *   udpblast recv PORT [-c CPU]
- *        counts the datagrams arriving on PORT until SIGTERM or SIGINT,
- *        then prints "received N"; it prints "ready" once bound.
+ *   udpblast send SECONDS TARGET... [-s SIZE] [-m SLICE_MS] [-c CPU]
+ *        TARGET is NETNS,ADDR,PORT,DEV: a UDP socket made in the network
+ *        namespace NETNS (a name under /run/netns, or "." for our own),
+ *        connected to ADDR:PORT. Sends SIZE-byte datagrams (default 64) as
+ *        fast as sendmmsg(2) takes them, in batches of 64, for SECONDS per
+ *        target: with several targets, in turns of SLICE_MS (default 100)
+ *        each, round robin, so that whatever else the machine does falls on
+ *        every target alike. Prints per target:
+ *          "target I sent N errors E usec U tx_before B tx_after A"
+ *        where U is the time spent sending to it and B, A are the transmit
+ *        packet counters of its device DEV (/proc/net/dev of NETNS).
+ *   udpblast recv SINK... [-c CPU]
+ *        SINK is NETNS,PORT,DEV: counts the datagrams arriving on PORT in
+ *        NETNS until SIGTERM or SIGINT. Prints "ready" once every socket is
+ *        bound, then at the end per sink:
+ *          "sink I received N rx_before B rx_after A rcvbuf_errors R"
+ *        with DEV's receive packet counters and the growth of the
+ *        namespace's UDP RcvbufErrors (/proc/net/snmp).
  *
  * -c pins the process to one CPU. Errors of sendmmsg (ENOBUFS when a queue
  * is full, ECONNREFUSED after an ICMP error) are counted, not fatal: the
- * receiver's count is what the benchmark measures.
+ * sink's count is what the benchmark measures.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -29,8 +41,17 @@
 
 #define BATCH 64
 #define MAX_SIZE 1472
+#define MAX_ENDS 8
+
+struct end {
+	char *netns, *addr, *dev;
+	int port, nsfd, fd;
+	unsigned long long count, errors, usec, before, after;
+	unsigned long long rcvbuf_before, rcvbuf_after;
+};
 
 static volatile sig_atomic_t stop;
+static int self_ns = -1;
 
 static void on_signal(int sig)
 {
@@ -38,11 +59,18 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-static void usage(void)
+static void __attribute__((noreturn)) usage(void)
 {
-	fprintf(stderr, "usage: udpblast send ADDR PORT SECONDS [-s SIZE] [-c CPU]\n"
-			"       udpblast recv PORT [-c CPU]\n");
+	fprintf(stderr,
+		"usage: udpblast send SECONDS NETNS,ADDR,PORT,DEV... [-s SIZE] [-m SLICE_MS] [-c CPU]\n"
+		"       udpblast recv NETNS,PORT,DEV... [-c CPU]\n");
 	exit(2);
+}
+
+static void __attribute__((noreturn)) fail(const char *what)
+{
+	fprintf(stderr, "udpblast: %s: %s\n", what, strerror(errno));
+	exit(1);
 }
 
 static long number(const char *what, const char *s, long min, long max)
@@ -59,21 +87,6 @@ static long number(const char *what, const char *s, long min, long max)
 	return v;
 }
 
-static int pin(int cpu)
-{
-	cpu_set_t set;
-
-	if (cpu < 0)
-		return 0;
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set)) {
-		perror("udpblast: sched_setaffinity");
-		return -1;
-	}
-	return 0;
-}
-
 static double now(void)
 {
 	struct timespec ts;
@@ -82,26 +95,124 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static int do_send(const char *addr, int port, double seconds, int size)
+/* Enter END's namespace (or ours back with NULL). */
+static void enter(const struct end *e)
+{
+	int fd = e ? e->nsfd : self_ns;
+
+	if (fd >= 0 && setns(fd, CLONE_NEWNET))
+		fail("setns");
+}
+
+/* Split "a,b,c" into N fields, in place. */
+static void split(char *s, char **f, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		f[i] = s;
+		s = strchr(s, ',');
+		if (!s && i + 1 < n)
+			usage();
+		if (s)
+			*s++ = 0;
+	}
+	if (s)
+		usage();
+}
+
+static void open_ns(struct end *e)
+{
+	char path[256];
+
+	e->nsfd = -1;
+	if (!strcmp(e->netns, "."))
+		return;
+	snprintf(path, sizeof(path), "/run/netns/%s", e->netns);
+	e->nsfd = open(path, O_RDONLY | O_CLOEXEC);
+	if (e->nsfd < 0)
+		fail(path);
+}
+
+/* Packet counter of DEV in the current namespace: receive or transmit. */
+static unsigned long long dev_packets(const char *dev, int tx)
+{
+	unsigned long long v[16];
+	char line[512], name[64];
+	FILE *f = fopen("/proc/self/net/dev", "r");
+
+	if (!f)
+		fail("/proc/self/net/dev");
+	while (fgets(line, sizeof(line), f)) {
+		char *colon = strchr(line, ':');
+
+		if (!colon || sscanf(line, " %63[^:]", name) != 1 || strcmp(name, dev))
+			continue;
+		if (sscanf(colon + 1, "%llu %llu %llu %llu %llu %llu %llu %llu %llu %llu",
+			   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7],
+			   &v[8], &v[9]) != 10)
+			break;
+		fclose(f);
+		return tx ? v[9] : v[1];
+	}
+	fclose(f);
+	fprintf(stderr, "udpblast: no device %s in /proc/net/dev\n", dev);
+	exit(1);
+}
+
+/* UDP RcvbufErrors of the current namespace. */
+static unsigned long long rcvbuf_errors(void)
+{
+	char head[1024], vals[1024], *hs, *vs, *h, *v;
+	FILE *f = fopen("/proc/self/net/snmp", "r");
+
+	if (!f)
+		fail("/proc/self/net/snmp");
+	while (fgets(head, sizeof(head), f) && fgets(vals, sizeof(vals), f)) {
+		if (strncmp(head, "Udp:", 4))
+			continue;
+		h = strtok_r(head, " \n", &hs);
+		v = strtok_r(vals, " \n", &vs);
+		while (h && v) {
+			if (!strcmp(h, "RcvbufErrors")) {
+				fclose(f);
+				return strtoull(v, NULL, 10);
+			}
+			h = strtok_r(NULL, " \n", &hs);
+			v = strtok_r(NULL, " \n", &vs);
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+static int do_send(double seconds, struct end *ends, int n, int size,
+		   double slice)
 {
 	static char payload[MAX_SIZE];
 	struct mmsghdr msgs[BATCH];
 	struct iovec iov[BATCH];
-	struct sockaddr_in dst = { .sin_family = AF_INET };
-	unsigned long long sent = 0, errors = 0;
-	double start, end, t;
-	int fd, i, n;
+	double left[MAX_ENDS], t0, t, turn_end;
+	int i, k, r, active;
 
-	if (inet_pton(AF_INET, addr, &dst.sin_addr) != 1) {
-		fprintf(stderr, "udpblast: bad IPv4 address '%s'\n", addr);
-		return 2;
+	for (i = 0; i < n; i++) {
+		struct sockaddr_in dst = { .sin_family = AF_INET };
+		struct end *e = &ends[i];
+
+		if (inet_pton(AF_INET, e->addr, &dst.sin_addr) != 1) {
+			fprintf(stderr, "udpblast: bad IPv4 address '%s'\n", e->addr);
+			return 2;
+		}
+		dst.sin_port = htons(e->port);
+		enter(e);
+		e->fd = socket(AF_INET, SOCK_DGRAM, 0);
+		if (e->fd < 0 || connect(e->fd, (struct sockaddr *)&dst, sizeof(dst)))
+			fail("socket");
+		e->before = dev_packets(e->dev, 1);
+		left[i] = seconds;
 	}
-	dst.sin_port = htons(port);
-	fd = socket(AF_INET, SOCK_DGRAM, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&dst, sizeof(dst))) {
-		perror("udpblast: socket");
-		return 1;
-	}
+	enter(NULL);
+
 	memset(payload, 0xa5, sizeof(payload));
 	memset(msgs, 0, sizeof(msgs));
 	for (i = 0; i < BATCH; i++) {
@@ -111,48 +222,72 @@ static int do_send(const char *addr, int port, double seconds, int size)
 		msgs[i].msg_hdr.msg_iovlen = 1;
 	}
 
-	start = now();
-	end = start + seconds;
 	do {
-		n = sendmmsg(fd, msgs, BATCH, 0);
-		if (n > 0)
-			sent += n;
-		else
-			errors++;
-		t = now();
-	} while (t < end);
-	printf("sent %llu errors %llu seconds %.6f\n", sent, errors, t - start);
-	close(fd);
+		active = 0;
+		for (i = 0; i < n; i++) {
+			struct end *e = &ends[i];
+
+			if (left[i] <= 0)
+				continue;
+			active = 1;
+			t0 = now();
+			turn_end = t0 + (left[i] < slice ? left[i] : slice);
+			do {
+				r = sendmmsg(e->fd, msgs, BATCH, 0);
+				if (r > 0)
+					e->count += r;
+				else
+					e->errors++;
+				t = now();
+			} while (t < turn_end);
+			left[i] -= t - t0;
+			e->usec += (unsigned long long)((t - t0) * 1e6);
+		}
+	} while (active);
+
+	for (k = 0; k < n; k++) {
+		enter(&ends[k]);
+		ends[k].after = dev_packets(ends[k].dev, 1);
+		printf("target %d sent %llu errors %llu usec %llu tx_before %llu tx_after %llu\n",
+		       k, ends[k].count, ends[k].errors, ends[k].usec,
+		       ends[k].before, ends[k].after);
+	}
 	return 0;
 }
 
-static int do_recv(int port)
+static int do_recv(struct end *ends, int n)
 {
 	static char bufs[BATCH][MAX_SIZE + 1];
-	struct sockaddr_in any = { .sin_family = AF_INET };
+	struct pollfd pfd[MAX_ENDS];
 	struct mmsghdr msgs[BATCH];
 	struct iovec iov[BATCH];
 	struct sigaction sa;
-	unsigned long long received = 0;
-	int fd, i, n, rcvbuf = 8 << 20;
+	int i, r, rcvbuf = 8 << 20;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;	/* no SA_RESTART: recvmmsg returns EINTR */
+	sa.sa_handler = on_signal;	/* no SA_RESTART: poll returns EINTR */
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 
-	any.sin_port = htons(port);
-	fd = socket(AF_INET, SOCK_DGRAM, 0);
-	if (fd < 0) {
-		perror("udpblast: socket");
-		return 1;
+	for (i = 0; i < n; i++) {
+		struct sockaddr_in any = { .sin_family = AF_INET };
+		struct end *e = &ends[i];
+
+		any.sin_port = htons(e->port);
+		enter(e);
+		e->fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+		if (e->fd < 0)
+			fail("socket");
+		if (setsockopt(e->fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)))
+			setsockopt(e->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+		if (bind(e->fd, (struct sockaddr *)&any, sizeof(any)))
+			fail("bind");
+		e->before = dev_packets(e->dev, 0);
+		e->rcvbuf_before = rcvbuf_errors();
+		pfd[i].fd = e->fd;
+		pfd[i].events = POLLIN;
 	}
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)))
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
-	if (bind(fd, (struct sockaddr *)&any, sizeof(any))) {
-		perror("udpblast: bind");
-		return 1;
-	}
+	enter(NULL);
 	memset(msgs, 0, sizeof(msgs));
 	for (i = 0; i < BATCH; i++) {
 		iov[i].iov_base = bufs[i];
@@ -164,35 +299,55 @@ static int do_recv(int port)
 	fflush(stdout);
 
 	while (!stop) {
-		n = recvmmsg(fd, msgs, BATCH, MSG_WAITFORONE, NULL);
-		if (n > 0) {
-			received += n;
-		} else if (n < 0 && errno != EINTR) {
-			perror("udpblast: recvmmsg");
-			return 1;
+		if (poll(pfd, n, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			fail("poll");
+		}
+		for (i = 0; i < n; i++) {
+			if (!(pfd[i].revents & POLLIN))
+				continue;
+			while ((r = recvmmsg(pfd[i].fd, msgs, BATCH, 0, NULL)) > 0)
+				ends[i].count += r;
 		}
 	}
-	printf("received %llu\n", received);
-	close(fd);
+	for (i = 0; i < n; i++) {
+		struct end *e = &ends[i];
+
+		while ((r = recvmmsg(e->fd, msgs, BATCH, 0, NULL)) > 0)
+			e->count += r;
+		enter(e);
+		e->after = dev_packets(e->dev, 0);
+		e->rcvbuf_after = rcvbuf_errors();
+		printf("sink %d received %llu rx_before %llu rx_after %llu rcvbuf_errors %llu\n",
+		       i, e->count, e->before, e->after,
+		       e->rcvbuf_after - e->rcvbuf_before);
+	}
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	int opt, cpu = -1, size = 64, nargs;
+	int opt, cpu = -1, size = 64, slice_ms = 100, nargs, n, i, send;
+	struct end ends[MAX_ENDS];
+	double seconds = 0;
+	char *f[4];
 	char **args;
 
-	if (argc < 2)
+	if (argc < 3)
 		usage();
 	args = argv + 1;
 	/* options after the positional arguments */
 	for (nargs = 0; nargs + 1 < argc && args[nargs][0] != '-'; nargs++)
 		;
 	optind = nargs + 1;
-	while ((opt = getopt(argc, argv, "s:c:")) != -1) {
+	while ((opt = getopt(argc, argv, "s:m:c:")) != -1) {
 		switch (opt) {
 		case 's':
 			size = number("size", optarg, 0, MAX_SIZE);
+			break;
+		case 'm':
+			slice_ms = number("slice", optarg, 1, 60000);
 			break;
 		case 'c':
 			cpu = number("cpu", optarg, 0, CPU_SETSIZE - 1);
@@ -203,14 +358,44 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage();
-	if (pin(cpu))
-		return 1;
+	send = !strcmp(args[0], "send");
+	if (!send && strcmp(args[0], "recv"))
+		usage();
+	if (send)
+		seconds = number("seconds", args[1], 1, 3600);
+	n = nargs - 1 - send;
+	if (n < 1 || n > MAX_ENDS)
+		usage();
 
-	if (!strcmp(args[0], "send") && nargs == 4)
-		return do_send(args[1], number("port", args[2], 1, 65535),
-			       number("seconds", args[3], 1, 3600), size);
-	if (!strcmp(args[0], "recv") && nargs == 2)
-		return do_recv(number("port", args[1], 1, 65535));
-	usage();
-	return 2;
+	memset(ends, 0, sizeof(ends));
+	for (i = 0; i < n; i++) {
+		struct end *e = &ends[i];
+
+		split(args[1 + send + i], f, send ? 4 : 3);
+		e->netns = f[0];
+		if (send) {
+			e->addr = f[1];
+			e->port = number("port", f[2], 1, 65535);
+			e->dev = f[3];
+		} else {
+			e->port = number("port", f[1], 1, 65535);
+			e->dev = f[2];
+		}
+		open_ns(e);
+	}
+	self_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (self_ns < 0)
+		fail("/proc/self/ns/net");
+
+	if (cpu >= 0) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(cpu, &set);
+		if (sched_setaffinity(0, sizeof(set), &set))
+			fail("sched_setaffinity");
+	}
+	if (send)
+		return do_send(seconds, ends, n, size, slice_ms / 1000.0);
+	return do_recv(ends, n);
 }
