@@ -13,7 +13,7 @@
 # sends 64-byte UDP datagrams with sendmmsg, pinned to CPU 0 (the veth and
 # the whole receive path run there too, in softirq), and counts what its
 # sink receives, pinned to CPU 1: pps = datagrams received / seconds spent
-# sending to that pair.
+# sending to that pair (after 200 ms of warm-up to each, not counted).
 #
 #   IPIP  in-tree `ipip external`, flowtun "plain" (policy open, no peers)
 #         and flowtun "all on" (DP_PEERS peers in the table on both sides,
@@ -31,7 +31,11 @@
 #         measures plain and all on, in turns; one more in-tree round ends
 #         the sequence, so that each flowtun round is compared with the
 #         mean of the in-tree rounds on either side (drift cancels). Routes
-#         set the GRE key.
+#         set the GRE key. A module swap takes tens of seconds, in which the
+#         machine's load changes, so every GRE round also takes turns with a
+#         yardstick, plain UDP over a veth of its own (no tunnel, no module),
+#         and the GRE ratios are of pps over the yardstick's in the same
+#         round.
 #
 # Every round checks that the packets went through the intended devices:
 # the sender's and the receiver's device counters moved by at least the
@@ -49,7 +53,7 @@
 #
 # Prints a table of median pps and the ratios against in-tree: of the
 # medians, and the median of the rounds' own ratios (IPIP: the same round;
-# GRE: the in-tree rounds either side). The verdict on the target, flowtun
+# GRE: over the yardstick, against the in-tree rounds either side). The verdict on the target, flowtun
 # with all on at least 0.95x in-tree, is on the latter: the machine's load
 # moves the absolute rates from one round to the next far more than that.
 set -euo pipefail
@@ -72,7 +76,8 @@ declare -A VERDICT	# [tunnel] -> the all-on ratio the verdict is on
 declare -A LAST_TX LAST_RX	# [pair] -> the devices' packet counters after the last round
 RECV_PID=""
 FIFO=""
-declare -A IDX=([ii]=1 [ip]=2 [if]=3 [gi]=4 [gp]=5 [gf]=6)
+declare -A IDX=([ii]=1 [ip]=2 [if]=3 [gi]=4 [gp]=5 [gf]=6 [gy]=7)
+declare -A NORM	# [config] -> GRE samples over the yardstick's of the same round
 
 die() {
 	echo "datapath: FAILED: $*" >&2
@@ -184,14 +189,20 @@ ftfield() { # NS KEY ftctl-args...
 # each CONFIG's pps and checks its devices' counters.
 round() {
 	local -a cfgs pairs targets sinks sent_lines
-	local item p n i line got sent usec txb txa rxb rxa drops pps
+	local -A got_pps
+	local item p n i line got sent usec txb txa rxb rxa drops pps yard
 	for item in "$@"; do
 		cfgs+=("${item%%:*}")
 		p=${item#*:}
 		n=${IDX[$p]}
 		pairs+=("$p")
-		targets+=("dp$p-a,10.8$n.2.1,$PORT,tun")
-		sinks+=("dp$p-b,$PORT,tun")
+		if [[ $p == gy ]]; then
+			targets+=("dp$p-a,10.8$n.2.1,$PORT,va")
+			sinks+=("dp$p-b,$PORT,vb")
+		else
+			targets+=("dp$p-a,10.8$n.2.1,$PORT,tun")
+			sinks+=("dp$p-b,$PORT,tun")
+		fi
 	done
 	"$BLAST" recv "${sinks[@]}" -c 1 >"$OUT/fifo" &
 	RECV_PID=$!
@@ -215,8 +226,15 @@ round() {
 		LAST_RX[$p]=$rxa
 		pps=$((got * 1000000 / usec))
 		PPS[${cfgs[$i]}]+="$pps "
+		got_pps[$p]=$pps
 		printf 'datapath: %-8s %8s pps  (sent %s, received %s, device tx +%s rx +%s, socket drops %s)\n' \
 			"${cfgs[$i]}" "$pps" "$sent" "$got" "$((txa - txb))" "$((rxa - rxb))" "$drops" >&2
+	done
+	yard=${got_pps[gy]:-}
+	[[ -n $yard ]] || return 0
+	for i in "${!cfgs[@]}"; do
+		[[ ${pairs[$i]} == gy ]] ||
+			NORM[${cfgs[$i]}]+="$(awk -v a="${got_pps[${pairs[$i]}]}" -v b="$yard" 'BEGIN { printf "%.6f", a / b }') "
 	done
 }
 
@@ -263,12 +281,18 @@ ratio() {
 paired() { # CONFIG REF
 	local -a x y
 	local i ref
-	read -ra x <<<"${PPS[$1]}"
-	read -ra y <<<"${PPS[$2]}"
+	if [[ -n ${NORM[$1]:-} ]]; then
+		read -ra x <<<"${NORM[$1]}"
+		read -ra y <<<"${NORM[$2]}"
+	else
+		read -ra x <<<"${PPS[$1]}"
+		read -ra y <<<"${PPS[$2]}"
+	fi
 	for i in "${!x[@]}"; do
 		ref=${y[$i]}
 		# GRE: the flowtun round between two in-tree rounds, against both
-		((${#y[@]} <= ${#x[@]})) || ref=$(((y[i] + y[i + 1]) / 2))
+		((${#y[@]} <= ${#x[@]})) ||
+			ref=$(awk -v a="${y[$i]}" -v b="${y[$i + 1]}" 'BEGIN { print (a + b) / 2 }')
 		ratio "${x[$i]}" "$ref"
 		echo
 	done | median "$(cat)"
@@ -306,7 +330,7 @@ gre_intree_round() {
 	modprobe ip_gre
 	intree_devices gi gre
 	check_kinds gi gre
-	round gre-gi:gi
+	round gre-gi:gi gre-gy:gy
 	rmmod ip_gre
 }
 
@@ -319,9 +343,9 @@ gre_flowtun_round() {
 	check_kinds gp flowtun
 	check_kinds gf flowtun
 	if ((rep % 2)); then
-		round gre-gp:gp gre-gf:gf
+		round gre-gp:gp gre-gf:gf gre-gy:gy
 	else
-		round gre-gf:gf gre-gp:gp
+		round gre-gf:gf gre-gy:gy gre-gp:gp
 	fi
 	check_peers gp
 	check_peers gf
@@ -330,7 +354,9 @@ gre_flowtun_round() {
 
 run_gre() {
 	local rep
-	pair gi && pair gp && pair gf
+	pair gi && pair gp && pair gf && pair gy
+	# the yardstick: plain UDP over the veth, no tunnel, no module
+	ip -n dpgy-a route add 10.87.2.0/24 via 192.168.87.2 src 10.87.1.1
 	for ((rep = 1; rep <= REPS; rep++)); do
 		echo "datapath: GRE round $rep of $REPS, ip_gre then flowtun (at ${SECONDS} s)" >&2
 		gre_intree_round
@@ -378,6 +404,7 @@ report() {
 		row GRE "in-tree gre external" gre-gi ""
 		row GRE "flowtun, plain (open, no peers)" gre-gp gre-gi
 		row GRE "flowtun, $all" gre-gf gre-gi
+		row GRE "(yardstick: UDP over the veth, no tunnel)" gre-gy ""
 	fi
 	echo
 	echo "Device qdiscs: $(for k in "${!QDISC[@]}"; do printf '%s %s, ' "$k" "${QDISC[$k]}"; done | sed 's/, $//')"

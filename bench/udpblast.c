@@ -1,20 +1,23 @@
 /*
  * udpblast: the packet source and sink of bench/datapath.sh.
  *
- *   udpblast send SECONDS TARGET... [-s SIZE] [-m SLICE_MS] [-c CPU]
+ *   udpblast send SECONDS TARGET... [-s SIZE] [-m SLICE_MS] [-w WARMUP_MS] [-c CPU]
  *        TARGET is NETNS,ADDR,PORT,DEV: a UDP socket made in the network
  *        namespace NETNS (a name under /run/netns, or "." for our own),
  *        connected to ADDR:PORT. Sends SIZE-byte datagrams (default 64) as
  *        fast as sendmmsg(2) takes them, in batches of 64, for SECONDS per
  *        target: with several targets, in turns of SLICE_MS (default 100)
  *        each, round robin, so that whatever else the machine does falls on
- *        every target alike. Prints per target:
+ *        every target alike. First, WARMUP_MS (default 200) to each target
+ *        in turn, marked in the first payload byte, which sinks do not
+ *        count: routes, neighbours and freshly loaded code settle there.
+ *        Prints per target:
  *          "target I sent N errors E usec U tx_before B tx_after A"
  *        where U is the time spent sending to it and B, A are the transmit
  *        packet counters of its device DEV (/proc/net/dev of NETNS).
  *   udpblast recv SINK... [-c CPU]
  *        SINK is NETNS,PORT,DEV: counts the datagrams arriving on PORT in
- *        NETNS until SIGTERM or SIGINT. Prints "ready" once every socket is
+ *        NETNS until SIGTERM or SIGINT, but for warm-up ones. Prints "ready" once every socket is
  *        bound, then at the end per sink:
  *          "sink I received N rx_before B rx_after A rcvbuf_errors R"
  *        with DEV's receive packet counters and the growth of the
@@ -42,6 +45,7 @@
 #define BATCH 64
 #define MAX_SIZE 1472
 #define MAX_ENDS 8
+#define WARMUP 0x57		/* first payload byte of a warm-up datagram */
 
 struct end {
 	char *netns, *addr, *dev;
@@ -62,7 +66,7 @@ static void on_signal(int sig)
 static void __attribute__((noreturn)) usage(void)
 {
 	fprintf(stderr,
-		"usage: udpblast send SECONDS NETNS,ADDR,PORT,DEV... [-s SIZE] [-m SLICE_MS] [-c CPU]\n"
+		"usage: udpblast send SECONDS NETNS,ADDR,PORT,DEV... [-s SIZE] [-m SLICE_MS] [-w WARMUP_MS] [-c CPU]\n"
 		"       udpblast recv NETNS,PORT,DEV... [-c CPU]\n");
 	exit(2);
 }
@@ -186,14 +190,32 @@ static unsigned long long rcvbuf_errors(void)
 	return 0;
 }
 
+/* Send to E until T_END; returns the datagrams sent. */
+static unsigned long long blast(struct end *e, struct mmsghdr *msgs,
+				double t_end, double *t)
+{
+	unsigned long long count = 0;
+	int r;
+
+	do {
+		r = sendmmsg(e->fd, msgs, BATCH, 0);
+		if (r > 0)
+			count += r;
+		else
+			e->errors++;
+		*t = now();
+	} while (*t < t_end);
+	return count;
+}
+
 static int do_send(double seconds, struct end *ends, int n, int size,
-		   double slice)
+		   double slice, double warmup)
 {
 	static char payload[MAX_SIZE];
 	struct mmsghdr msgs[BATCH];
 	struct iovec iov[BATCH];
-	double left[MAX_ENDS], t0, t, turn_end;
-	int i, k, r, active;
+	double left[MAX_ENDS], t0, t;
+	int i, k, active;
 
 	for (i = 0; i < n; i++) {
 		struct sockaddr_in dst = { .sin_family = AF_INET };
@@ -208,19 +230,27 @@ static int do_send(double seconds, struct end *ends, int n, int size,
 		e->fd = socket(AF_INET, SOCK_DGRAM, 0);
 		if (e->fd < 0 || connect(e->fd, (struct sockaddr *)&dst, sizeof(dst)))
 			fail("socket");
-		e->before = dev_packets(e->dev, 1);
 		left[i] = seconds;
 	}
-	enter(NULL);
 
-	memset(payload, 0xa5, sizeof(payload));
 	memset(msgs, 0, sizeof(msgs));
 	for (i = 0; i < BATCH; i++) {
 		iov[i].iov_base = payload;
-		iov[i].iov_len = size;
+		iov[i].iov_len = size ? size : 1;
 		msgs[i].msg_hdr.msg_iov = &iov[i];
 		msgs[i].msg_hdr.msg_iovlen = 1;
 	}
+	memset(payload, WARMUP, sizeof(payload));
+	for (i = 0; i < n; i++) {
+		blast(&ends[i], msgs, now() + warmup, &t);
+		ends[i].errors = 0;
+	}
+	memset(payload, 0xa5, sizeof(payload));
+	for (i = 0; i < n; i++) {
+		enter(&ends[i]);
+		ends[i].before = dev_packets(ends[i].dev, 1);
+	}
+	enter(NULL);
 
 	do {
 		active = 0;
@@ -231,15 +261,7 @@ static int do_send(double seconds, struct end *ends, int n, int size,
 				continue;
 			active = 1;
 			t0 = now();
-			turn_end = t0 + (left[i] < slice ? left[i] : slice);
-			do {
-				r = sendmmsg(e->fd, msgs, BATCH, 0);
-				if (r > 0)
-					e->count += r;
-				else
-					e->errors++;
-				t = now();
-			} while (t < turn_end);
+			e->count += blast(e, msgs, t0 + (left[i] < slice ? left[i] : slice), &t);
 			left[i] -= t - t0;
 			e->usec += (unsigned long long)((t - t0) * 1e6);
 		}
@@ -262,7 +284,7 @@ static int do_recv(struct end *ends, int n)
 	struct mmsghdr msgs[BATCH];
 	struct iovec iov[BATCH];
 	struct sigaction sa;
-	int i, r, rcvbuf = 8 << 20;
+	int i, j, r, rcvbuf = 8 << 20;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;	/* no SA_RESTART: poll returns EINTR */
@@ -308,14 +330,16 @@ static int do_recv(struct end *ends, int n)
 			if (!(pfd[i].revents & POLLIN))
 				continue;
 			while ((r = recvmmsg(pfd[i].fd, msgs, BATCH, 0, NULL)) > 0)
-				ends[i].count += r;
+				for (j = 0; j < r; j++)
+					ends[i].count += bufs[j][0] != WARMUP;
 		}
 	}
 	for (i = 0; i < n; i++) {
 		struct end *e = &ends[i];
 
 		while ((r = recvmmsg(e->fd, msgs, BATCH, 0, NULL)) > 0)
-			e->count += r;
+			for (j = 0; j < r; j++)
+				e->count += bufs[j][0] != WARMUP;
 		enter(e);
 		e->after = dev_packets(e->dev, 0);
 		e->rcvbuf_after = rcvbuf_errors();
@@ -328,7 +352,7 @@ static int do_recv(struct end *ends, int n)
 
 int main(int argc, char **argv)
 {
-	int opt, cpu = -1, size = 64, slice_ms = 100, nargs, n, i, send;
+	int opt, cpu = -1, size = 64, slice_ms = 100, warmup_ms = 200, nargs, n, i, send;
 	struct end ends[MAX_ENDS];
 	double seconds = 0;
 	char *f[4];
@@ -341,13 +365,16 @@ int main(int argc, char **argv)
 	for (nargs = 0; nargs + 1 < argc && args[nargs][0] != '-'; nargs++)
 		;
 	optind = nargs + 1;
-	while ((opt = getopt(argc, argv, "s:m:c:")) != -1) {
+	while ((opt = getopt(argc, argv, "s:m:w:c:")) != -1) {
 		switch (opt) {
 		case 's':
-			size = number("size", optarg, 0, MAX_SIZE);
+			size = number("size", optarg, 1, MAX_SIZE);
 			break;
 		case 'm':
 			slice_ms = number("slice", optarg, 1, 60000);
+			break;
+		case 'w':
+			warmup_ms = number("warm-up", optarg, 0, 60000);
 			break;
 		case 'c':
 			cpu = number("cpu", optarg, 0, CPU_SETSIZE - 1);
@@ -396,6 +423,7 @@ int main(int argc, char **argv)
 			fail("sched_setaffinity");
 	}
 	if (send)
-		return do_send(seconds, ends, n, size, slice_ms / 1000.0);
+		return do_send(seconds, ends, n, size, slice_ms / 1000.0,
+			       warmup_ms / 1000.0);
 	return do_recv(ends, n);
 }
