@@ -21,7 +21,8 @@
  *        bound, then at the end per sink:
  *          "sink I received N rx_before B rx_after A rcvbuf_errors R"
  *        with DEV's receive packet counters and the growth of the
- *        namespace's UDP RcvbufErrors (/proc/net/snmp).
+ *        namespace's UDP RcvbufErrors (/proc/net/snmp) from the first
+ *        counted datagram: what arrived but found the buffer full.
  *
  * -c pins the process to one CPU. Errors of sendmmsg (ENOBUFS when a queue
  * is full, ECONNREFUSED after an ICMP error) are counted, not fatal: the
@@ -52,6 +53,7 @@ struct end {
 	int port, nsfd, fd;
 	unsigned long long count, errors, usec, before, after;
 	unsigned long long rcvbuf_before, rcvbuf_after;
+	int started;		/* sink: the first counted datagram came */
 };
 
 static volatile sig_atomic_t stop;
@@ -245,6 +247,8 @@ static int do_send(double seconds, struct end *ends, int n, int size,
 		blast(&ends[i], msgs, now() + warmup, &t);
 		ends[i].errors = 0;
 	}
+	/* let the sinks drain the warm-up before anything counts */
+	usleep(100000);
 	memset(payload, 0xa5, sizeof(payload));
 	for (i = 0; i < n; i++) {
 		enter(&ends[i]);
@@ -277,6 +281,28 @@ static int do_send(double seconds, struct end *ends, int n, int size,
 	return 0;
 }
 
+/*
+ * Count a batch of R datagrams on sink E. Drops for a full buffer count
+ * from the first datagram past the warm-up: the sender pauses after it,
+ * so the warm-up's drops are all behind.
+ */
+static void count(struct end *e, char (*bufs)[MAX_SIZE + 1], int r)
+{
+	int j;
+
+	for (j = 0; j < r; j++) {
+		if (bufs[j][0] == WARMUP)
+			continue;
+		if (!e->started) {
+			e->started = 1;
+			enter(e);
+			e->rcvbuf_before = rcvbuf_errors();
+			enter(NULL);
+		}
+		e->count++;
+	}
+}
+
 static int do_recv(struct end *ends, int n)
 {
 	static char bufs[BATCH][MAX_SIZE + 1];
@@ -284,7 +310,7 @@ static int do_recv(struct end *ends, int n)
 	struct mmsghdr msgs[BATCH];
 	struct iovec iov[BATCH];
 	struct sigaction sa;
-	int i, j, r, rcvbuf = 8 << 20;
+	int i, r, rcvbuf = 8 << 20;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;	/* no SA_RESTART: poll returns EINTR */
@@ -330,19 +356,17 @@ static int do_recv(struct end *ends, int n)
 			if (!(pfd[i].revents & POLLIN))
 				continue;
 			while ((r = recvmmsg(pfd[i].fd, msgs, BATCH, 0, NULL)) > 0)
-				for (j = 0; j < r; j++)
-					ends[i].count += bufs[j][0] != WARMUP;
+				count(&ends[i], bufs, r);
 		}
 	}
 	for (i = 0; i < n; i++) {
 		struct end *e = &ends[i];
 
 		while ((r = recvmmsg(e->fd, msgs, BATCH, 0, NULL)) > 0)
-			for (j = 0; j < r; j++)
-				e->count += bufs[j][0] != WARMUP;
+			count(e, bufs, r);
 		enter(e);
 		e->after = dev_packets(e->dev, 0);
-		e->rcvbuf_after = rcvbuf_errors();
+		e->rcvbuf_after = e->started ? rcvbuf_errors() : e->rcvbuf_before;
 		printf("sink %d received %llu rx_before %llu rx_after %llu rcvbuf_errors %llu\n",
 		       i, e->count, e->before, e->after,
 		       e->rcvbuf_after - e->rcvbuf_before);
