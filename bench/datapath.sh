@@ -396,7 +396,7 @@ verdict() { # TUNNEL
 report() {
 	local all="all on ($PEERS peers each side, allowlist)"
 	echo
-	echo "Datapath: 64-byte UDP through an encap route, pps received, median of $REPS rounds of ${SECONDS_PER_ROUND} s; kernel $(uname -r), $(nproc) vCPUs"
+	echo "Datapath: 64-byte UDP through an encap route, pps reaching the receiving socket, median of $REPS rounds of ${SECONDS_PER_ROUND} s; kernel $(uname -r), $(nproc) vCPUs"
 	echo
 	echo "| tunnel | device | pps (median) | min .. max | against in-tree (medians) | (median of paired rounds) |"
 	echo "|---|---|---|---|---|---|"
