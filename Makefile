@@ -5,6 +5,7 @@
 #   make demo       install what it needs, show three hosts talking over gre
 #   make kmod       the flowtun module, for the kernel the VM tier boots (KDIR)
 #   make bench      tunnelctl against the kernel's floor and ip -batch
+#   make bench-datapath  pps through the flowtun module against in-tree (VM)
 #   make install    PREFIX, DESTDIR, SBINDIR, MANDIR, BASHCOMPDIR, SYSCONFDIR,
 #                   SYSTEMDUNITDIR
 
@@ -63,7 +64,7 @@ FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(B)/fuzz/%.o)
 include bench/Makefile.inc
 
 .PHONY: kmod kmod-checkpatch check-vm-pair all check check-deps check-host check-host-asan check-vm check-docs check-fuzz \
-	demo install uninstall clean asan fuzz bench
+	demo install uninstall clean asan fuzz bench bench-datapath
 
 all: $(B)/tunnelctl $(B)/tunnelctld $(B)/libprobe
 
@@ -185,13 +186,19 @@ demo:
 # ---- bench ------------------------------------------------------------
 
 # tunnelctl against raw batched netlink and ip -batch; minutes, not seconds.
-bench: all $(BENCH_TOOLS)
+bench: all kmod $(BENCH_TOOLS)
 	@scripts/ensure-deps.sh build bench vm
 	bench/run.sh
 	bench/ctrl.sh repair veth
 	bench/ctrl.sh kill
 	bench/ctrl.sh rss
 	tests/vm/vm-run.sh --timeout 1500 -- env CTRL_OUT=/tmp/bench bench/ctrl.sh repair gre
+	tests/vm/vm-run.sh --timeout 1200 -- bench/datapath.sh
+
+# The datapath alone: pps through flowtun against in-tree ipip/gre, one boot.
+bench-datapath: kmod $(BENCH_TOOLS)
+	@scripts/ensure-deps.sh bench vm
+	tests/vm/vm-run.sh --timeout 1200 -- bench/datapath.sh
 
 # ---- install ------------------------------------------------------------
 
