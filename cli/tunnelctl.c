@@ -29,6 +29,7 @@ const struct cli_object *const cli_objects[] = {
 	&cli_object_diff,
 	&cli_object_validate,
 	&cli_object_ctrl,
+	&cli_object_graph,
 	NULL,
 };
 
