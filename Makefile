@@ -5,13 +5,15 @@
 #   make demo       install what it needs, show three hosts talking over gre
 #   make kmod       the flowtun module, for the kernel the VM tier boots (KDIR)
 #   make bench      tunnelctl against the kernel's floor and ip -batch
-#   make install    PREFIX, DESTDIR, SBINDIR, MANDIR, BASHCOMPDIR, SYSCONFDIR,
-#                   SYSTEMDUNITDIR
+#   make docs       docs/mesh.svg, the README's picture, drawn by tunnelctl graph
+#   make install    PREFIX, DESTDIR, SBINDIR, MANDIR, BASHCOMPDIR, ZSHCOMPDIR,
+#                   SYSCONFDIR, SYSTEMDUNITDIR
 
 PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 SYSCONFDIR ?= /etc
 RTPROTOSDIR ?= $(SYSCONFDIR)/iproute2/rt_protos.d
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
@@ -63,7 +65,7 @@ FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(B)/fuzz/%.o)
 include bench/Makefile.inc
 
 .PHONY: kmod kmod-checkpatch check-vm-pair all check check-deps check-host check-host-asan check-vm check-docs check-fuzz \
-	demo install uninstall clean asan fuzz bench
+	demo docs install uninstall clean asan fuzz bench
 
 all: $(B)/tunnelctl $(B)/tunnelctld $(B)/libprobe
 
@@ -161,8 +163,22 @@ check-vm: all kmod
 check-vm-pair: all kmod
 	tests/vm/vm-run.sh --pair --timeout 600 -- tests/vm/pair/gre_interop.sh
 
-check-docs:
+# The committed picture is what the current code draws (the DOT is
+# deterministic; the SVG is compared where Graphviz is the version that made it).
+DOCS_GRAPH = $(B)/tunnelctl graph examples/mesh-gre.json --self alpha
+
+check-docs: $(B)/tunnelctl
 	mandoc -Tlint -W warning man/*.[0-9]
+	$(DOCS_GRAPH) | diff -u docs/mesh.dot - || \
+		{ echo "docs/mesh.dot is out of date: run make docs" >&2; exit 1; }
+
+# ---- docs ---------------------------------------------------------------
+
+docs: $(B)/tunnelctl
+	@scripts/ensure-deps.sh check
+	@mkdir -p docs
+	$(DOCS_GRAPH) > docs/mesh.dot
+	dot -Tsvg docs/mesh.dot > docs/mesh.svg
 
 check: check-deps
 	$(MAKE) all asan
