@@ -211,7 +211,8 @@ bench: all $(BENCH_TOOLS)
 
 install: $(B)/tunnelctl $(B)/tunnelctld
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
-		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(RTPROTOSDIR) $(DESTDIR)$(SYSTEMDUNITDIR)
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(RTPROTOSDIR) \
+		$(DESTDIR)$(SYSTEMDUNITDIR)
 	install -m 0755 $(B)/tunnelctl $(DESTDIR)$(SBINDIR)/tunnelctl
 	install -m 0755 $(B)/tunnelctld $(DESTDIR)$(SBINDIR)/tunnelctld
 	install -m 0644 man/tunnelctl.8 $(DESTDIR)$(MANDIR)/man8/tunnelctl.8
@@ -221,6 +222,7 @@ install: $(B)/tunnelctl $(B)/tunnelctld
 	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/tunnelctld.service
 	install -m 0644 man/tunnelctl-peers.5 $(DESTDIR)$(MANDIR)/man5/tunnelctl-peers.5
 	install -m 0644 completions/tunnelctl.bash $(DESTDIR)$(BASHCOMPDIR)/tunnelctl
+	install -m 0644 completions/_tunnelctl $(DESTDIR)$(ZSHCOMPDIR)/_tunnelctl
 	printf '# tunnelctl marks the routes it owns with this protocol\n%s\ttunnelctl\n' \
 		$(RTPROT) > $(DESTDIR)$(RTPROTOSDIR)/tunnelctl.conf
 	chmod 0644 $(DESTDIR)$(RTPROTOSDIR)/tunnelctl.conf
@@ -230,7 +232,8 @@ uninstall:
 		$(DESTDIR)$(SBINDIR)/tunnelctld $(DESTDIR)$(MANDIR)/man8/tunnelctld.8 \
 		$(DESTDIR)$(SYSTEMDUNITDIR)/tunnelctld.service \
 		$(DESTDIR)$(MANDIR)/man5/tunnelctl-peers.5 \
-		$(DESTDIR)$(BASHCOMPDIR)/tunnelctl $(DESTDIR)$(RTPROTOSDIR)/tunnelctl.conf
+		$(DESTDIR)$(BASHCOMPDIR)/tunnelctl $(DESTDIR)$(ZSHCOMPDIR)/_tunnelctl \
+		$(DESTDIR)$(RTPROTOSDIR)/tunnelctl.conf
 
 clean:
 	rm -rf $(B)

@@ -83,15 +83,16 @@ load ../lib/ctrl
 	done
 }
 
-@test "make install honours DESTDIR, PREFIX, MANDIR, BASHCOMPDIR; installs the protocol name, tunnelctld and its unit" {
+@test "make install honours DESTDIR, PREFIX, MANDIR, BASHCOMPDIR, ZSHCOMPDIR; installs the protocol name, tunnelctld and its unit" {
 	dest=$BATS_TEST_TMPDIR/root
 	run make -C "$REPO" --no-print-directory install DESTDIR="$dest" PREFIX=/opt/t \
-		MANDIR=/opt/man BASHCOMPDIR=/opt/bc SYSCONFDIR=/opt/etc
+		MANDIR=/opt/man BASHCOMPDIR=/opt/bc ZSHCOMPDIR=/opt/zc SYSCONFDIR=/opt/etc
 	assert_success
 	[ -x "$dest/opt/t/sbin/tunnelctl" ]
 	[ -f "$dest/opt/man/man8/tunnelctl.8" ]
 	[ -f "$dest/opt/man/man5/tunnelctl-peers.5" ]
 	[ -f "$dest/opt/bc/tunnelctl" ]
+	cmp "$REPO/completions/_tunnelctl" "$dest/opt/zc/_tunnelctl"
 	run grep -v '^#' "$dest/opt/etc/iproute2/rt_protos.d/tunnelctl.conf"
 	assert_output --regexp '^157[[:space:]]+tunnelctl$'
 	run "$dest/opt/t/sbin/tunnelctl" --version
@@ -103,6 +104,14 @@ load ../lib/ctrl
 	assert_output --regexp '^ExecStart=/opt/t/sbin/tunnelctld --foreground '
 	run "$dest/opt/t/sbin/tunnelctld" --version
 	assert_success
+	# ZSHCOMPDIR defaults to PREFIX's site-functions, a directory of zsh's fpath.
+	run make -C "$REPO" --no-print-directory install DESTDIR="$dest/2" PREFIX=/opt/t
+	assert_success
+	[ -f "$dest/2/opt/t/share/zsh/site-functions/_tunnelctl" ]
+	# And the installed file is one zsh completes with.
+	run zsh -f "$REPO/tests/lib/zsh_complete.zsh" "$dest/opt/zc" "$TUNNELCTL" route ""
+	assert_success
+	assert_line "add"
 }
 
 @test "the README's picture of the mesh is what tunnelctl graph draws now" {
