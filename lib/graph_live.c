@@ -2,7 +2,8 @@
 /*
  * This node's edges against the kernel, from the plan apply would run:
  * an add is something missing, a replace something wrong (with the fields
- * that differ), a delete something stale.  The plan already knows
+ * that differ), a delete something stale; the same for the peer tables
+ * of flowtun devices.  The plan already knows
  * ownership and scope, so the graph says exactly what apply would change.
  */
 #include "graph_live.h"
@@ -212,6 +213,41 @@ static int mark_routes(struct tctl_graph *g, const struct tctl_plan *plan,
 	return 0;
 }
 
+/*
+ * A flowtun device's peer table: the list's other peers are its receive
+ * allow-list.  A missing or wrong entry is this node's to fix, on the edge
+ * to that peer; an entry the list does not name is stale.
+ */
+static int mark_peer_tables(struct tctl_graph *g, const struct tctl_plan *plan,
+			    struct tctl_err *err)
+{
+	char what[64];
+
+	for (size_t i = 0; i < plan->npeers; i++) {
+		const struct tctl_plan_peer *op = &plan->peers[i];
+		struct tctl_graph_edge *e = op->want ? self_edge(g, op->want) : NULL;
+		struct tctl_encap enc = {
+			.has = TCTL_ENCAP_HAS_DST | TCTL_ENCAP_HAS_ID,
+			.family = AF_INET, .id = op->id,
+		};
+
+		if (op->act == TCTL_ACT_DELETE) {
+			tctl_addr_set(&enc.dst, AF_INET, &op->remote);
+			snprintf(what, sizeof(what), "peer-table entry of %s", op->dev->name);
+			if (stale(g, plan, &enc, op->dev->name, what, err))
+				return -1;
+		} else if (e && op->act == TCTL_ACT_ADD) {
+			note(e, "missing from %s's peer table", op->dev->name);
+			worsen(e, TCTL_EDGE_MISSING);
+		} else if (e) {
+			note(e, "%s's peer table: id %" PRIu64 " -> %" PRIu64, op->dev->name,
+			     op->have->id, op->id);
+			worsen(e, TCTL_EDGE_WRONG);
+		}
+	}
+	return 0;
+}
+
 static void mark_conflicts(struct tctl_graph *g, const struct tctl_plan *plan)
 {
 	char pfx[TCTL_ADDRSTRLEN], proto[32];
@@ -230,7 +266,8 @@ static void mark_conflicts(struct tctl_graph *g, const struct tctl_plan *plan)
 
 int tctl_graph_live(struct tctl_graph *g, const struct tctl_plan *plan, struct tctl_err *err)
 {
-	if (mark_nexthops(g, plan, err) || mark_routes(g, plan, err))
+	if (mark_nexthops(g, plan, err) || mark_routes(g, plan, err) ||
+	    mark_peer_tables(g, plan, err))
 		return -1;
 	mark_conflicts(g, plan);
 	for (size_t i = 0; i < g->nedges; i++) {
