@@ -63,4 +63,19 @@ teardown() {
 	tc_json -n "$NS" -j stats peer 192.168.91.2
 	assert_success
 	assert_json_schema stats
+	# A plan with every kind of device and peer-table change.
+	cat >"$BATS_TEST_TMPDIR/list.json" <<-EOF
+	{ "version": 1,
+	  "devices": [ { "name": "ft0", "mode": "gre", "datapath": "kmod", "local": "192.168.91.1", "policy": "open" },
+	               { "name": "ft1", "mode": "ipip", "datapath": "kmod", "mtu": 1400 } ],
+	  "defaults": { "device": "ft0" },
+	  "peers": [ { "name": "a", "underlay": "192.168.91.1", "id": 1, "prefixes": [ "10.50.1.0/24" ] },
+	             { "name": "b", "underlay": "192.168.91.2", "id": 200, "prefixes": [ "10.50.2.0/24" ] },
+	             { "name": "d", "underlay": "192.168.91.4", "id": 4, "prefixes": [ "10.50.4.0/24" ] } ] }
+	EOF
+	tc_json -n "$NS" -j diff "$BATS_TEST_TMPDIR/list.json" --self a
+	assert_failure 1
+	assert_json_schema diff
+	jq -e '[.devices[].action] | index("add") and index("replace")' <<<"$output"
+	jq -e '[.peers[].action] | index("add") and index("replace") and index("delete")' <<<"$output"
 }
