@@ -15,6 +15,10 @@ setup_file() {
 	modprobe -a gre tunnel4 tunnel6
 }
 
+teardown_file() {
+	rmmod flowtun 2>/dev/null || true
+}
+
 setup() {
 	new_ns NS
 }
