@@ -195,3 +195,15 @@ outputs() {
 	jq -e '.peers_error.problems | length > 0' <<<"$output"
 	ctrld_stop
 }
+
+@test "json schema: peer show and stats without the flowtun module print no JSON, an error and exit 1" {
+	[[ ! -d /sys/module/flowtun ]] || skip "flowtun is loaded here: tests/vm/json_schema.bats covers it"
+	ns_with_veth NS
+	for cmd in "peer show" "stats"; do
+		# shellcheck disable=SC2086
+		tc_json -n "$NS" -j $cmd
+		assert_failure 1
+		assert_output ""
+		[[ $stderr == *"the flowtun module is not loaded"* ]]
+	done
+}
