@@ -3,8 +3,8 @@
  * This node's edges against the kernel, from the plan apply would run:
  * an add is something missing, a replace something wrong (with the fields
  * that differ), a delete something stale; the same for the peer tables
- * of flowtun devices.  The plan already knows
- * ownership and scope, so the graph says exactly what apply would change.
+ * of flowtun devices.  The plan already knows ownership and scope, so the
+ * graph says exactly what apply would change.
  */
 #include "graph_live.h"
 
