@@ -6,13 +6,15 @@
 #   make kmod       the flowtun module, for the kernel the VM tier boots (KDIR)
 #   make bench      tunnelctl against the kernel's floor and ip -batch
 #   make bench-datapath  pps through the flowtun module against in-tree (VM)
-#   make install    PREFIX, DESTDIR, SBINDIR, MANDIR, BASHCOMPDIR, SYSCONFDIR,
-#                   SYSTEMDUNITDIR
+#   make docs       docs/mesh.svg, the README's picture, drawn by tunnelctl graph
+#   make install    PREFIX, DESTDIR, SBINDIR, MANDIR, BASHCOMPDIR, ZSHCOMPDIR,
+#                   SYSCONFDIR, SYSTEMDUNITDIR
 
 PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 SYSCONFDIR ?= /etc
 RTPROTOSDIR ?= $(SYSCONFDIR)/iproute2/rt_protos.d
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
@@ -64,7 +66,7 @@ FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(B)/fuzz/%.o)
 include bench/Makefile.inc
 
 .PHONY: kmod kmod-checkpatch check-vm-pair all check check-deps check-host check-host-asan check-vm check-docs check-fuzz \
-	demo install uninstall clean asan fuzz bench bench-datapath
+	demo docs install uninstall clean asan fuzz bench bench-datapath
 
 all: $(B)/tunnelctl $(B)/tunnelctld $(B)/libprobe
 
@@ -164,8 +166,22 @@ check-vm: all kmod
 check-vm-pair: all kmod
 	tests/vm/vm-run.sh --pair --timeout 900 -- tests/vm/pair/run.sh
 
-check-docs:
+# The committed picture is what the current code draws (the DOT is
+# deterministic; the SVG is compared where Graphviz is the version that made it).
+DOCS_GRAPH = $(B)/tunnelctl graph examples/mesh-gre.json --self alpha
+
+check-docs: $(B)/tunnelctl
 	mandoc -Tlint -W warning man/*.[0-9]
+	$(DOCS_GRAPH) | diff -u docs/mesh.dot - || \
+		{ echo "docs/mesh.dot is out of date: run make docs" >&2; exit 1; }
+
+# ---- docs ---------------------------------------------------------------
+
+docs: $(B)/tunnelctl
+	@scripts/ensure-deps.sh check
+	@mkdir -p docs
+	$(DOCS_GRAPH) > docs/mesh.dot
+	dot -Tsvg docs/mesh.dot > docs/mesh.svg
 
 check: check-deps
 	$(MAKE) all asan
@@ -204,7 +220,8 @@ bench-datapath: kmod $(BENCH_TOOLS)
 
 install: $(B)/tunnelctl $(B)/tunnelctld
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
-		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(RTPROTOSDIR) $(DESTDIR)$(SYSTEMDUNITDIR)
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(RTPROTOSDIR) \
+		$(DESTDIR)$(SYSTEMDUNITDIR)
 	install -m 0755 $(B)/tunnelctl $(DESTDIR)$(SBINDIR)/tunnelctl
 	install -m 0755 $(B)/tunnelctld $(DESTDIR)$(SBINDIR)/tunnelctld
 	install -m 0644 man/tunnelctl.8 $(DESTDIR)$(MANDIR)/man8/tunnelctl.8
@@ -214,6 +231,7 @@ install: $(B)/tunnelctl $(B)/tunnelctld
 	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/tunnelctld.service
 	install -m 0644 man/tunnelctl-peers.5 $(DESTDIR)$(MANDIR)/man5/tunnelctl-peers.5
 	install -m 0644 completions/tunnelctl.bash $(DESTDIR)$(BASHCOMPDIR)/tunnelctl
+	install -m 0644 completions/_tunnelctl $(DESTDIR)$(ZSHCOMPDIR)/_tunnelctl
 	printf '# tunnelctl marks the routes it owns with this protocol\n%s\ttunnelctl\n' \
 		$(RTPROT) > $(DESTDIR)$(RTPROTOSDIR)/tunnelctl.conf
 	chmod 0644 $(DESTDIR)$(RTPROTOSDIR)/tunnelctl.conf
@@ -223,7 +241,8 @@ uninstall:
 		$(DESTDIR)$(SBINDIR)/tunnelctld $(DESTDIR)$(MANDIR)/man8/tunnelctld.8 \
 		$(DESTDIR)$(SYSTEMDUNITDIR)/tunnelctld.service \
 		$(DESTDIR)$(MANDIR)/man5/tunnelctl-peers.5 \
-		$(DESTDIR)$(BASHCOMPDIR)/tunnelctl $(DESTDIR)$(RTPROTOSDIR)/tunnelctl.conf
+		$(DESTDIR)$(BASHCOMPDIR)/tunnelctl $(DESTDIR)$(ZSHCOMPDIR)/_tunnelctl \
+		$(DESTDIR)$(RTPROTOSDIR)/tunnelctl.conf
 
 clean:
 	rm -rf $(B)

@@ -18,6 +18,8 @@ enum {
 };
 
 struct tctl_ft;
+struct tctl_peerlist;
+struct tctl_diags;
 
 struct cli {
 	bool json;
@@ -56,6 +58,7 @@ extern const struct cli_object cli_object_validate;
 extern const struct cli_object cli_object_ctrl;
 extern const struct cli_object cli_object_monitor;
 extern const struct cli_object cli_object_doctor;
+extern const struct cli_object cli_object_graph;
 
 /* Every object, for dispatch, help and completion. */
 extern const struct cli_object *const cli_objects[];
@@ -77,6 +80,13 @@ int cli_fail(const struct cli *cli, const struct tctl_err *err);
 /* Print a usage error with the command's usage line; returns EXIT_USAGE. */
 int cli_usage_error(const struct cli *cli, const struct tctl_syntax *syn,
 		    const struct tctl_err *err);
+
+/*
+ * Read a peer list; an invalid one has every problem printed as
+ * "FILE:LINE: PATH: message".  Returns an exit code (0: pl is valid).
+ */
+int cli_peers_load(const struct cli *cli, const char *file, struct tctl_peerlist *pl,
+		   struct tctl_diags *d);
 
 int cli_help(const char *prog, int argc, char **argv);
 

@@ -44,8 +44,8 @@ static int report_load(const struct cli *cli, const char *file, int ret,
 	return EXIT_USAGE;
 }
 
-static int load(const struct cli *cli, const char *file, struct tctl_peerlist *pl,
-		struct tctl_diags *d)
+int cli_peers_load(const struct cli *cli, const char *file, struct tctl_peerlist *pl,
+		   struct tctl_diags *d)
 {
 	struct tctl_err err = { 0 };
 
@@ -391,7 +391,7 @@ static int cmd_validate(struct cli *cli, const struct tctl_args *a)
 	const char *file = tctl_args_get(a, "FILE");
 	struct tctl_diags d = { 0 };
 	struct tctl_peerlist pl;
-	int ret = load(cli, file, &pl, &d);
+	int ret = cli_peers_load(cli, file, &pl, &d);
 
 	if (cli->json) {
 		json_object *o = json_object_new_object();

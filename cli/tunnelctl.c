@@ -32,6 +32,7 @@ const struct cli_object *const cli_objects[] = {
 	&cli_object_ctrl,
 	&cli_object_monitor,
 	&cli_object_doctor,
+	&cli_object_graph,
 	NULL,
 };
 

@@ -7,7 +7,7 @@ set -euo pipefail
 
 declare -A GROUP=(
 	[build]="gcc make pkg-config libnl-3-dev libnl-route-3-dev libnl-genl-3-dev libjson-c-dev libreadline-dev libnftables-dev"
-	[check]="bats bats-assert bats-support jq iproute2 iputils-ping tcpdump mandoc nftables tmux strace"
+	[check]="bats bats-assert bats-support jq iproute2 iputils-ping tcpdump mandoc nftables tmux strace graphviz zsh"
 	[vm]="qemu-system-x86 linux-image-amd64 busybox-static cpio gzip xz-utils kmod"
 	[kmod]="linux-headers-amd64 make gcc ethtool wget"
 	[demo]="iproute2 iputils-ping"

@@ -171,3 +171,10 @@ complete_words() {
 	output=$(printf '%s\n' "${COMPREPLY[@]}")
 	mapfile -t lines <<<"$output"
 }
+
+# complete_zsh WORDS...: the same through the zsh completion (completions/
+# _tunnelctl) in a real zsh; the candidates end up in $output, one per line.
+complete_zsh() {
+	run zsh -f "$REPO/tests/lib/zsh_complete.zsh" "$REPO/completions" "$TUNNELCTL" "$@"
+	[[ $status -eq 0 ]] || { echo "zsh completion failed ($status): $output"; return 1; }
+}

@@ -164,3 +164,21 @@ drops() { # NS DEV REASON
 	assert_output ""
 	ctrld_stop
 }
+
+@test "graph --live: a peer table's missing, wrong and stale entries" {
+	kmod_list 1 2 3 >"$LIST"
+	"$TUNNELCTL" -n "${H[1]}" apply "$LIST"
+	tctl -n "${H[1]}" graph "$LIST" --live
+	assert_success
+	assert_output --partial 'kernel: 2 right, 0 wrong, 0 missing, 0 stale'
+	"$TUNNELCTL" -n "${H[1]}" peer del ft0 192.168.60.2
+	"$TUNNELCTL" -n "${H[1]}" peer replace ft1 192.168.60.3 id 9
+	"$TUNNELCTL" -n "${H[1]}" peer add ft0 192.168.60.77 id 77
+	tctl -n "${H[1]}" graph "$LIST" --live
+	assert_success
+	assert_output --partial 'kernel: 0 right, 1 wrong, 1 missing, 1 stale'
+	assert_output --partial "missing from ft0's peer table"
+	assert_output --partial "ft1's peer table: id 9 -> 1003"
+	assert_output --partial 'label="id 77\nft0 gre\nstale:\npeer-table entry of ft0"'
+	dot -Tsvg <<<"$output" >/dev/null
+}
