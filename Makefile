@@ -63,6 +63,9 @@ SAN_LIB_OBJ := $(LIB_SRC:%.c=$(B)/asan/%.o)
 SAN_CLI_OBJ := $(CLI_SRC:%.c=$(B)/asan/%.o)
 FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(B)/fuzz/%.o)
 
+# A bare `make` builds tunnelctl, whatever the included files define first.
+.DEFAULT_GOAL := all
+
 include bench/Makefile.inc
 
 .PHONY: kmod kmod-checkpatch check-vm-pair all check check-deps check-host check-host-asan check-vm check-docs check-fuzz \
