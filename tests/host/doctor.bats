@@ -3,6 +3,7 @@
 # finds in a namespace made to have each problem.
 
 load ../lib/common
+load ../lib/json_schema
 
 setup() {
 	ns_with_veth NS
@@ -22,6 +23,8 @@ finding() {
 	tc_json -n "$NS" -j doctor
 	assert_failure 1
 	DOC=$output
+	run assert_json_schema doctor "$DOC"
+	assert_success
 	run jq -e 'type == "array" and length > 0 and all(.[];
 		(keys == ["check", "fix", "message", "status"]) and
 		(.status | IN("ok", "warn", "error")) and (.message | type == "string") and

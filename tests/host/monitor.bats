@@ -4,6 +4,7 @@
 # device events are the VM tier's).
 
 load ../lib/common
+load ../lib/json_schema
 
 setup() {
 	ns_with_veth NS
@@ -88,6 +89,11 @@ changes() {
 	mon_stop
 	[ "$MON_STATUS" -eq 0 ]
 	[ ! -s "$MON_ERR" ] || { cat "$MON_ERR"; return 1; }
+	# Each line fits the schema tunnelctl(8) describes.
+	while read -r line; do
+		run assert_json_schema monitor "$line"
+		assert_success
+	done <<<"$MON_EVENTS"
 	run jq -c '[.event, .object, (.route.dst // .nexthop.id), .owned]' <<<"$MON_EVENTS"
 	assert_success
 	assert_output - <<'EOF2'
