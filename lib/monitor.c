@@ -312,7 +312,7 @@ int tctl_mon_read(struct tctl_mon *m, tctl_mon_cb cb, void *arg, struct tctl_err
 	for (;;) {
 		ssize_t n = recv(m->fd, m->buf, MON_BUF, MSG_DONTWAIT);
 		struct nlmsghdr *nlh;
-		int len, ret;
+		int ret;
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -328,9 +328,12 @@ int tctl_mon_read(struct tctl_mon *m, tctl_mon_cb cb, void *arg, struct tctl_err
 			return tctl_err_set(err, TCTL_ERR_SYSTEM, errno, "event socket: %s",
 					    strerror(errno));
 		}
-		len = (int)n;
-		for (nlh = (struct nlmsghdr *)m->buf; NLMSG_OK(nlh, len);
-		     nlh = NLMSG_NEXT(nlh, len)) {
+		/* NLMSG_OK's int length compares signed with unsigned: walk by size_t. */
+		for (size_t off = 0; off + sizeof(*nlh) <= (size_t)n;
+		     off += NLMSG_ALIGN(nlh->nlmsg_len)) {
+			nlh = (struct nlmsghdr *)((char *)m->buf + off);
+			if (nlh->nlmsg_len < sizeof(*nlh) || nlh->nlmsg_len > (size_t)n - off)
+				break;
 			ret = one_event(m, nlh, &ev);
 			if (ret < 0)
 				return tctl_err_nomem(err);
