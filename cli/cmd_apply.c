@@ -131,6 +131,8 @@ static int prepare(struct cli *cli, const struct tctl_apply_opts *o, struct tctl
 	if (!threaded)
 		load_list(&l);
 	kret = tctl_state_read(nl, &st, &err);
+	if (!kret)
+		kret = tctl_state_read_ft_peers(nl, &st, &err);
 	if (threaded)
 		pthread_join(thread, NULL);
 	tctl_addr_list_free(&addrs);

@@ -461,6 +461,8 @@ int tctl_plan_build(struct tctl_nl *nl, const struct tctl_peerlist *pl,
 	struct tctl_state st;
 	int ret = tctl_state_read(nl, &st, err);
 
+	if (!ret)
+		ret = tctl_state_read_ft_peers(nl, &st, err);
 	if (ret) {
 		tctl_state_free(&st);
 		memset(plan, 0, sizeof(*plan));

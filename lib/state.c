@@ -49,7 +49,7 @@ static int by_dev_remote(const void *a, const void *b)
 }
 
 /* Only when flowtun devices exist is the module's family asked at all. */
-static int read_flowtun_peers(struct tctl_nl *nl, struct tctl_state *st, struct tctl_err *err)
+int tctl_state_read_ft_peers(struct tctl_nl *nl, struct tctl_state *st, struct tctl_err *err)
 {
 	struct tctl_ft *ft = NULL;
 	int ret = 0;
@@ -98,7 +98,7 @@ int tctl_state_read(struct tctl_nl *nl, struct tctl_state *st, struct tctl_err *
 		return ret;
 	tctl_routes_join_nexthops(&st->routes, &st->nhs);
 	tctl_route_list_sort(&st->routes);
-	return read_flowtun_peers(nl, st, err);
+	return 0;
 }
 
 void tctl_state_free(struct tctl_state *st)

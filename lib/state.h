@@ -2,8 +2,8 @@
 /*
  * A snapshot of what the kernel has that tunnelctl cares about: links,
  * nexthop objects and routes (every table, both families, every protocol:
- * ownership and conflicts are decided from it), and the peer tables of
- * flowtun devices when there are any.
+ * ownership and conflicts are decided from it), and for plans the peer
+ * tables of flowtun devices.
  */
 #ifndef TCTL_STATE_H
 #define TCTL_STATE_H
@@ -23,6 +23,12 @@ struct tctl_state {
 };
 
 int tctl_state_read(struct tctl_nl *nl, struct tctl_state *st, struct tctl_err *err);
+/*
+ * Add the peer tables of the snapshot's flowtun devices (after
+ * tctl_state_read): only plans need them, so single commands and batches
+ * do not dump every table.
+ */
+int tctl_state_read_ft_peers(struct tctl_nl *nl, struct tctl_state *st, struct tctl_err *err);
 void tctl_state_free(struct tctl_state *st);
 
 /* Give routes by nexthop the nexthop's device and encap (for show and diff). */
