@@ -130,6 +130,20 @@ kk_after_tcp() {
 	done
 }
 
+# kk_serve_and_fetch SIDE: serve this guest's files while both fetch each
+# other's, check what came over TCP, then delete the device.
+kk_serve_and_fetch() {
+	local httpd
+	busybox httpd -f -p 8080 -h "$WORK" &
+	httpd=$!
+	meet "kk-$MODE-served" || return 1
+	kk_transfers
+	kill "$httpd" 2>/dev/null
+	wait "$httpd" 2>/dev/null
+	kk_after_tcp
+	check "$1: $MODE: device deleted" "$TUNNELCTL" dev del "$DEV"
+}
+
 kk_a() {
 	MODE=$1
 	kk_params "$MODE"
@@ -142,14 +156,7 @@ kk_a() {
 	capture_stop "$WORK/cap" >"$WORK/cap.lines"
 	kk_wire "$WORK/cap.lines"
 	kk_counters 14 $((7 * 84 + 7 * 104))
-	busybox httpd -f -p 8080 -h "$WORK" &
-	local httpd=$!
-	meet "kk-$MODE-served" || return 1
-	kk_transfers
-	kill "$httpd" 2>/dev/null
-	wait "$httpd" 2>/dev/null
-	kk_after_tcp
-	check "a: $MODE: device deleted" "$TUNNELCTL" dev del "$DEV"
+	kk_serve_and_fetch a
 }
 
 kk_b() {
@@ -161,14 +168,7 @@ kk_b() {
 	kk_counters 8 $((4 * 84 + 4 * 104))
 	check "b: $MODE: 3 IPv4 and 3 IPv6 pings to a" kk_ping 3
 	meet "kk-$MODE-b-pinged" || return 1
-	busybox httpd -f -p 8080 -h "$WORK" &
-	local httpd=$!
-	meet "kk-$MODE-served" || return 1
-	kk_transfers
-	kill "$httpd" 2>/dev/null
-	wait "$httpd" 2>/dev/null
-	kk_after_tcp
-	check "b: $MODE: device deleted" "$TUNNELCTL" dev del "$DEV"
+	kk_serve_and_fetch b
 }
 
 phase_a() {
